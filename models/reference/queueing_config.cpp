@@ -1,0 +1,100 @@
+// Reading the reference model's configuration: the [queueing] table, its [[queueing.stages]] and
+// [[queueing.classes]].
+#include <limits>
+#include <set>
+
+#include "models/reference/queueing_model.hpp"
+
+namespace icsflow::models::reference {
+
+namespace {
+
+using sim::config::ConfigNode;
+using sim::config::ParamType;
+using sim::config::TomlArray;
+using sim::config::TomlValue;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+sim::config::ParameterDictionary dictionary() {
+    namespace c = sim::config;
+    c::ParameterDictionary d;
+    const std::string theory = "reference model: values are chosen to test against theory";
+    d.add(c::typed_param("queueing", ParamType::table, c::required(), "",
+                         "The reference queueing model.", theory));
+    c::ParamSpec rate =
+        c::number_param("queueing.arrival_rate", c::required(), 0.0, kInf, "customers/day",
+                        "Poisson arrival rate, all classes.", theory);
+    rate.min_exclusive = true;
+    d.add(rate);
+    d.add(c::integer_param("queueing.max_customers", TomlValue(0), 0.0, 9e18, "customers",
+                           "Stop generating arrivals after this many (0: no limit).", theory));
+    d.add(c::typed_param("queueing.stages", ParamType::table_array, c::required(), "",
+                         "Service stages in series, in order.", theory));
+    d.add(c::integer_param("queueing.stages[].servers", c::required(), 1.0, 1e6, "servers",
+                           "Parallel servers at the stage.", theory));
+    c::ParamSpec service = c::number_param("queueing.stages[].service_rate", c::required(), 0.0,
+                                           kInf, "customers/day per server",
+                                           "Exponential service rate of one server.", theory);
+    service.min_exclusive = true;
+    d.add(service);
+    d.add(c::choice_param("queueing.stages[].discipline", TomlValue("fifo"),
+                          {"fifo", "priority_then_longest_wait", "longest_wait_first"},
+                          "Order in which waiting customers are served.", theory));
+    d.add(c::typed_param("queueing.classes", ParamType::table_array, TomlValue(TomlArray{}), "",
+                         "Customer classes (absent: one class).", theory));
+    d.add(c::typed_param("queueing.classes[].name", ParamType::string, c::required(), "",
+                         "Class name, used in output names.", theory));
+    c::ParamSpec share = c::number_param("queueing.classes[].share", c::required(), 0.0, kInf, "",
+                                         "Relative share of arrivals (normalised).", theory);
+    share.min_exclusive = true;
+    d.add(share);
+    d.add(c::integer_param("queueing.classes[].priority", TomlValue(1), 1.0, 1000.0, "",
+                           "Priority class; 1 is served first.", theory));
+    return d;
+}
+
+std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& run) {
+    ConfigNode table = root.table("queueing");
+    QueueingParameters p;
+    p.arrival_rate = table.number("arrival_rate");
+    p.max_customers = static_cast<std::uint64_t>(table.integer("max_customers"));
+    for (ConfigNode& node : table.table_array("stages")) {
+        Stage stage;
+        stage.servers = static_cast<std::uint32_t>(node.integer("servers"));
+        stage.service_rate = node.number("service_rate");
+        stage.discipline = sim::queue_discipline_from_string(node.string("discipline"));
+        p.stages.push_back(stage);
+    }
+    if (p.stages.empty() && root.document().ok()) {
+        table.error("stages", "at least one [[queueing.stages]] is needed");
+    }
+    std::set<std::string> names;
+    for (ConfigNode& node : table.table_array("classes")) {
+        CustomerClass customer_class;
+        customer_class.name = node.string("name");
+        customer_class.share = node.number("share");
+        customer_class.priority = static_cast<std::uint32_t>(node.integer("priority"));
+        if (!names.insert(customer_class.name).second) {
+            node.error("name", "duplicate class name '" + customer_class.name + "'");
+        }
+        p.classes.push_back(customer_class);
+    }
+    if (p.classes.empty()) {
+        p.classes.push_back(CustomerClass{"all", 1.0, 1});
+    }
+    if (!root.document().ok()) {
+        return nullptr;
+    }
+    return std::make_unique<QueueingScenario>(std::move(p), run);
+}
+
+}  // namespace
+
+sim::ModelInfo queueing_model_info() {
+    return sim::ModelInfo{"queueing",
+                          "reference M/M/c and tandem queueing model with priority classes",
+                          dictionary(), build};
+}
+
+}  // namespace icsflow::models::reference

@@ -1,0 +1,249 @@
+#include "sim/cli/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "sim/cli/exit_codes.hpp"
+#include "sim/io/io_error.hpp"
+#include "sim/io/provenance.hpp"
+#include "sim/io/results_info.hpp"
+#include "sim/io/results_writer.hpp"
+#include "sim/runner/batch_runner.hpp"
+
+namespace icsflow::sim {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+    g_interrupted.store(true);
+}
+
+struct RunOptions {
+    std::string config;
+    std::optional<std::uint64_t> replications;
+    int threads = 0;
+    std::optional<std::uint64_t> seed;
+    std::string output;
+    std::string progress = "auto";
+};
+
+std::string join_command_line(int argc, char** argv) {
+    std::string text;
+    for (int i = 0; i < argc; ++i) {
+        text += (i > 0 ? " " : "") + std::string(argv[i]);
+    }
+    return text;
+}
+
+std::string default_output_path(const std::string& config_path) {
+    const std::string stem = std::filesystem::path(config_path).stem().string();
+    return "results/" + stem + "-" + compact_utc_timestamp() + ".h5";
+}
+
+void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
+                   const BatchReport& report) {
+    const OutputSchema& schema = loaded.scenario->schema();
+    std::printf(
+        "%s: %llu replications of %s (%s to %s), %d threads, %.2f s, %.3g events/s\n",
+        writer.path().c_str(), static_cast<unsigned long long>(report.completed),
+        loaded.run.model.c_str(), format_date(loaded.run.start_date).c_str(),
+        format_date(loaded.run.end_date).c_str(), report.threads, report.wall_seconds,
+        report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
+    bool header = false;
+    for (std::size_t s = 0; s < schema.summaries().size(); ++s) {
+        const SummarySpec& spec = schema.summaries()[s];
+        if (!spec.headline) {
+            continue;
+        }
+        if (!header) {
+            std::printf("%-60s %14s %14s\n", "summary (mean over replications)", "mean",
+                        "95% half-width");
+            header = true;
+        }
+        const Moments& m = writer.summary_moments()[s];
+        const double half_width = 1.96 * m.standard_error();
+        std::string label = spec.long_name;
+        if (!spec.units.empty() && spec.units != "1") {
+            label += " (" + spec.units + ")";
+        }
+        std::printf("%-60s %14.4g %14.3g\n", label.c_str(), m.mean(), half_width);
+    }
+}
+
+int command_run(const RunOptions& options, const ModelRegistry& registry,
+                const std::string& command_line) {
+    LoadedScenario loaded = load_scenario(registry, options.config);
+    const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
+    const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
+    const int threads = resolve_thread_count(options.threads);
+    const std::string output =
+        options.output.empty() ? default_output_path(options.config) : options.output;
+
+    const std::filesystem::path parent = std::filesystem::path(output).parent_path();
+    if (!parent.empty()) {
+        std::error_code error;
+        std::filesystem::create_directories(parent, error);
+        if (error) {
+            throw IoError("cannot create output directory '" + parent.string() +
+                          "': " + error.message());
+        }
+    }
+
+    Provenance provenance = build_provenance();
+    provenance.command_line = command_line;
+    provenance.model = loaded.run.model;
+    provenance.config_path = loaded.config_path;
+    provenance.master_seed = seed;
+    provenance.replications = replications;
+    provenance.threads = threads;
+    ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                        format_date(loaded.run.start_date)};
+
+    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
+    BatchOptions batch;
+    batch.master_seed = seed;
+    batch.replications = replications;
+    batch.threads = threads;
+    batch.progress = progress_mode_from_string(options.progress);
+
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
+    writer.commit(report);
+    print_summary(loaded, writer, report);
+    return kExitOk;
+}
+
+int command_validate(const std::string& config, const ModelRegistry& registry) {
+    const LoadedScenario loaded = load_scenario(registry, config);
+    const OutputSchema& schema = loaded.scenario->schema();
+    std::printf(
+        "%s: valid %s configuration (%s to %s, %llu replications, seed %llu); "
+        "%zu series, %zu summaries\n",
+        config.c_str(), loaded.run.model.c_str(), format_date(loaded.run.start_date).c_str(),
+        format_date(loaded.run.end_date).c_str(),
+        static_cast<unsigned long long>(loaded.run.replications),
+        static_cast<unsigned long long>(loaded.run.seed), schema.series().size(),
+        schema.summaries().size());
+    return kExitOk;
+}
+
+int command_params(const std::string& model_name, const ModelRegistry& registry) {
+    std::cout << run_dictionary().to_markdown("[run]: every configuration") << '\n';
+    for (const std::string& name : registry.names()) {
+        if (!model_name.empty() && name != model_name) {
+            continue;
+        }
+        const ModelInfo* model = registry.find(name);
+        std::cout << model->dictionary.to_markdown("model `" + name + "`: " + model->description)
+                  << '\n';
+    }
+    if (!model_name.empty() && registry.find(model_name) == nullptr) {
+        std::cerr << "icsflow: no model named '" << model_name << "'\n";
+        return kExitUsage;
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
+    CLI::App app{
+        "icsflow: parallel discrete-event simulation of patient flow in an integrated "
+        "care system"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", version_banner());
+
+    RunOptions run_options;
+    CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
+    run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
+    run->add_option("-r,--replications", run_options.replications,
+                    "Replications (default: run.replications of the config)")
+        ->check(CLI::PositiveNumber);
+    run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)");
+    run->add_option("-o,--output", run_options.output,
+                    "Results file (default: results/<config-name>-<UTC timestamp>.h5)");
+    run->add_option("--progress", run_options.progress, "Progress display on stderr")
+        ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+
+    std::string validate_config;
+    CLI::App* validate = app.add_subcommand("validate",
+                                            "Check a configuration and report every "
+                                            "problem with file, line and key");
+    validate->add_option("config", validate_config, "Configuration file (TOML)")->required();
+
+    std::string info_file;
+    CLI::App* info =
+        app.add_subcommand("info", "Show the provenance and contents of a results file");
+    info->add_option("file", info_file, "Results file (HDF5)")->required();
+
+    std::string params_model;
+    CLI::App* params = app.add_subcommand(
+        "params", "Print the parameter dictionary (Markdown) of every model, or of one");
+    params->add_option("model", params_model, "Model name");
+
+    CLI::App* models = app.add_subcommand("models", "List the models this program can run");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);  // --help, --version
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return kExitUsage;
+    }
+
+    try {
+        if (run->parsed()) {
+            return command_run(run_options, registry, join_command_line(argc, argv));
+        }
+        if (validate->parsed()) {
+            return command_validate(validate_config, registry);
+        }
+        if (info->parsed()) {
+            describe_results_file(info_file, std::cout);
+            return kExitOk;
+        }
+        if (params->parsed()) {
+            return command_params(params_model, registry);
+        }
+        if (models->parsed()) {
+            for (const std::string& name : registry.names()) {
+                std::printf("%-12s %s\n", name.c_str(), registry.find(name)->description.c_str());
+            }
+            return kExitOk;
+        }
+    } catch (const config::ConfigError& e) {
+        std::cerr << e.what();
+        std::cerr << "icsflow: the configuration has " << e.issues().size()
+                  << (e.issues().size() == 1 ? " error\n" : " errors\n");
+        return kExitInvalidConfig;
+    } catch (const config::ConfigFileError& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return kExitIoError;
+    } catch (const IoError& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return kExitIoError;
+    } catch (const std::filesystem::filesystem_error& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return kExitIoError;
+    } catch (const BatchCancelled&) {
+        std::cerr << "\nicsflow: interrupted; no results file was written\n";
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        std::cerr << "icsflow: error: " << e.what() << '\n';
+        return kExitFailure;
+    }
+    return kExitUsage;
+}
+
+}  // namespace icsflow::sim

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "sim/runner/scenario.hpp"
+
+namespace icsflow::sim {
+
+// The `icsflow` command line: run, validate, info, params, models, --version. Models come in
+// through the registry; this layer knows nothing of any particular model.
+// Returns the process exit code (sim/cli/exit_codes.hpp).
+int run_command_line(int argc, char** argv, const ModelRegistry& registry);
+
+}  // namespace icsflow::sim

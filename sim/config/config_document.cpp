@@ -1,0 +1,492 @@
+#include "sim/config/config_document.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace icsflow::sim::config {
+
+namespace {
+
+std::string type_name(const TomlValue& value) {
+    switch (value.type()) {
+        case toml::value_t::empty:
+            return "nothing";
+        case toml::value_t::boolean:
+            return "a boolean";
+        case toml::value_t::integer:
+            return "an integer";
+        case toml::value_t::floating:
+            return "a number";
+        case toml::value_t::string:
+            return "a string";
+        case toml::value_t::offset_datetime:
+        case toml::value_t::local_datetime:
+            return "a date-time";
+        case toml::value_t::local_date:
+            return "a date";
+        case toml::value_t::local_time:
+            return "a time";
+        case toml::value_t::array:
+            return "an array";
+        case toml::value_t::table:
+            return "a table";
+    }
+    return "an unknown value";
+}
+
+unsigned line_of_value(const TomlValue& value) {
+    return static_cast<unsigned>(value.location().line());
+}
+
+// toml11's syntax messages span several lines ("[error] ... --> file\n | ..."); the first line
+// carries the reason.
+std::string first_line(const std::string& text) {
+    std::string line = text.substr(0, text.find('\n'));
+    const std::string prefix = "[error] ";
+    if (line.rfind(prefix, 0) == 0) {
+        line = line.substr(prefix.size());
+    }
+    return line;
+}
+
+bool is_number(const TomlValue& v) {
+    return v.is_floating() || v.is_integer();
+}
+
+double as_number(const TomlValue& v) {
+    return v.is_floating() ? v.as_floating() : static_cast<double>(v.as_integer());
+}
+
+}  // namespace
+
+std::string ConfigIssue::format() const {
+    std::ostringstream out;
+    out << file;
+    if (line > 0) {
+        out << ':' << line;
+    }
+    out << ": ";
+    if (!key.empty()) {
+        out << "key '" << key << "': ";
+    }
+    out << message;
+    return out.str();
+}
+
+ConfigError::ConfigError(std::vector<ConfigIssue> issues)
+    : std::runtime_error([&issues] {
+          std::string text;
+          for (const auto& issue : issues) {
+              text += issue.format() + "\n";
+          }
+          return text;
+      }()),
+      issues_(std::move(issues)) {}
+
+ConfigDocument::ConfigDocument(std::string text, std::string file_name, TomlValue root)
+    : file_(std::move(file_name)),
+      text_(std::move(text)),
+      root_(std::move(root)),
+      resolved_(TomlTable{}) {}
+
+ConfigDocument ConfigDocument::load_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ConfigFileError("cannot open configuration file '" + path + "'");
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) {
+        throw ConfigFileError("cannot read configuration file '" + path + "'");
+    }
+    return from_string(buffer.str(), path);
+}
+
+ConfigDocument ConfigDocument::from_string(std::string text, std::string file_name) {
+    std::istringstream in(text);
+    try {
+        TomlValue root = toml::parse<toml::discard_comments, std::map, std::vector>(in, file_name);
+        return ConfigDocument(std::move(text), std::move(file_name), std::move(root));
+    } catch (const toml::syntax_error& e) {
+        throw ConfigError({ConfigIssue{file_name, static_cast<unsigned>(e.location().line()), "",
+                                       "TOML syntax error: " + first_line(e.what())}});
+    }
+}
+
+ConfigNode ConfigDocument::root(const ParameterDictionary& dictionary) {
+    return ConfigNode(this, &root_, &dictionary, "", "", {});
+}
+
+void ConfigDocument::report(unsigned line, std::string key, std::string message) {
+    issues_.push_back(ConfigIssue{file_, line, std::move(key), std::move(message)});
+}
+
+void ConfigDocument::collect_unknown(const TomlValue& table, const std::string& path) {
+    for (const auto& [key, value] : table.as_table()) {
+        const std::string child = path.empty() ? key : path + "." + key;
+        if (consumed_.count(child) == 0) {
+            report(line_of_value(value), child, "unknown key");
+            continue;
+        }
+        if (value.is_table()) {
+            collect_unknown(value, child);
+        } else if (value.is_array()) {
+            const auto& array = value.as_array();
+            for (std::size_t i = 0; i < array.size(); ++i) {
+                const std::string element = child + "[" + std::to_string(i) + "]";
+                if (array[i].is_table() && consumed_.count(element) != 0) {
+                    collect_unknown(array[i], element);
+                }
+            }
+        }
+    }
+}
+
+void ConfigDocument::finish() {
+    collect_unknown(root_, "");
+    if (!issues_.empty()) {
+        std::stable_sort(
+            issues_.begin(), issues_.end(),
+            [](const ConfigIssue& a, const ConfigIssue& b) { return a.line < b.line; });
+        throw ConfigError(issues_);
+    }
+}
+
+std::string ConfigDocument::resolved_text() const {
+    return toml::format(resolved_);
+}
+
+ConfigNode::ConfigNode(ConfigDocument* doc, const TomlValue* table,
+                       const ParameterDictionary* dictionary, std::string path, std::string pattern,
+                       std::vector<PathStep> steps)
+    : doc_(doc),
+      table_(table),
+      dictionary_(dictionary),
+      path_(std::move(path)),
+      pattern_(std::move(pattern)),
+      steps_(std::move(steps)) {}
+
+std::string ConfigNode::child_path(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+std::string ConfigNode::child_pattern(std::string_view key) const {
+    return pattern_.empty() ? std::string(key) : pattern_ + "." + std::string(key);
+}
+
+const ParamSpec& ConfigNode::spec_for(std::string_view key, ParamType expected) const {
+    const std::string pattern = child_pattern(key);
+    const ParamSpec* spec = dictionary_->find(pattern);
+    if (spec == nullptr) {
+        throw std::logic_error("configuration key '" + pattern +
+                               "' is read but missing from the parameter dictionary");
+    }
+    const bool compatible = spec->type == expected ||
+                            (expected == ParamType::number && spec->type == ParamType::integer);
+    if (!compatible) {
+        throw std::logic_error("configuration key '" + pattern + "' is declared as " +
+                               std::string(to_string(spec->type)) + " but read as " +
+                               std::string(to_string(expected)));
+    }
+    return *spec;
+}
+
+const TomlValue* ConfigNode::find(std::string_view key) const {
+    if (table_ == nullptr || !table_->is_table()) {
+        return nullptr;
+    }
+    const auto& table = table_->as_table();
+    const auto it = table.find(std::string(key));
+    return it == table.end() ? nullptr : &it->second;
+}
+
+bool ConfigNode::has(std::string_view key) const {
+    return find(key) != nullptr;
+}
+
+unsigned ConfigNode::line() const {
+    return table_ != nullptr ? line_of_value(*table_) : 0;
+}
+
+unsigned ConfigNode::line_of(std::string_view key) const {
+    const TomlValue* value = find(key);
+    return value != nullptr ? line_of_value(*value) : line();
+}
+
+void ConfigNode::error(std::string_view key, std::string message) {
+    doc_->report(line_of(key), child_path(key), std::move(message));
+}
+
+const TomlValue* ConfigNode::value_or_default(std::string_view key, const ParamSpec& spec) {
+    doc_->mark_consumed(child_path(key));
+    if (const TomlValue* value = find(key)) {
+        return value;
+    }
+    if (spec.required()) {
+        doc_->report(line(), child_path(key),
+                     "missing required key (" + std::string(to_string(spec.type)) +
+                         (spec.units.empty() ? "" : ", " + spec.units) + ")");
+        return nullptr;
+    }
+    return &spec.default_value;
+}
+
+void ConfigNode::resolve(std::string_view key, const TomlValue& value) {
+    TomlValue* cursor = &doc_->resolved_;
+    for (const PathStep& step : steps_) {
+        auto& table = cursor->as_table();
+        if (step.index) {
+            auto [it, inserted] = table.try_emplace(step.key, TomlArray{});
+            auto& array = it->second.as_array();
+            while (array.size() <= *step.index) {
+                array.emplace_back(TomlTable{});
+            }
+            cursor = &array[*step.index];
+        } else {
+            auto [it, inserted] = table.try_emplace(step.key, TomlTable{});
+            cursor = &it->second;
+        }
+    }
+    cursor->as_table()[std::string(key)] = value;
+}
+
+void ConfigNode::type_error(std::string_view key, const TomlValue& value,
+                            std::string_view expected) {
+    doc_->report(line_of_value(value), child_path(key),
+                 "expected " + std::string(expected) + ", found " + type_name(value));
+}
+
+double ConfigNode::checked_range(std::string_view key, const ParamSpec& spec, double value) {
+    const bool below = spec.min_exclusive ? !(value > spec.min) : !(value >= spec.min);
+    if (!std::isfinite(value) || below || value > spec.max) {
+        std::ostringstream message;
+        message << "value " << value << " is out of range (" << spec.range_text() << ")";
+        error(key, message.str());
+        if (!spec.required() && is_number(spec.default_value)) {
+            return as_number(spec.default_value);
+        }
+        return std::isfinite(spec.min) ? spec.min + (spec.min_exclusive ? 1e-9 : 0.0) : 0.0;
+    }
+    return value;
+}
+
+double ConfigNode::number(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::number);
+    const TomlValue* value = value_or_default(key, spec);
+    const double fallback =
+        std::isfinite(spec.min) ? spec.min + (spec.min_exclusive ? 1e-9 : 0.0) : 0.0;
+    if (value == nullptr) {
+        return fallback;
+    }
+    if (!is_number(*value) || (spec.type == ParamType::integer && !value->is_integer())) {
+        type_error(key, *value, spec.type == ParamType::integer ? "an integer" : "a number");
+        return fallback;
+    }
+    const double checked = checked_range(key, spec, as_number(*value));
+    resolve(key, *value);
+    return checked;
+}
+
+std::int64_t ConfigNode::integer(std::string_view key) {
+    static_cast<void>(spec_for(key, ParamType::integer));
+    return static_cast<std::int64_t>(std::llround(number(key)));
+}
+
+bool ConfigNode::boolean(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::boolean);
+    const TomlValue* value = value_or_default(key, spec);
+    if (value == nullptr) {
+        return false;
+    }
+    if (!value->is_boolean()) {
+        type_error(key, *value, "a boolean (true or false)");
+        return false;
+    }
+    resolve(key, *value);
+    return value->as_boolean();
+}
+
+std::string ConfigNode::string(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::string);
+    const TomlValue* value = value_or_default(key, spec);
+    const std::string fallback = spec.choices.empty() ? "" : spec.choices.front();
+    if (value == nullptr) {
+        return fallback;
+    }
+    if (!value->is_string()) {
+        type_error(key, *value, "a string");
+        return fallback;
+    }
+    const std::string text = value->as_string().str;
+    if (!spec.choices.empty() &&
+        std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
+        error(key, "'" + text + "' is not allowed (" + spec.range_text() + ")");
+        return fallback;
+    }
+    resolve(key, *value);
+    return text;
+}
+
+Date ConfigNode::date(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::date);
+    const TomlValue* value = value_or_default(key, spec);
+    const Date fallback{std::chrono::year{2000}, std::chrono::January, std::chrono::day{1}};
+    if (value == nullptr) {
+        return fallback;
+    }
+    if (!value->is_local_date()) {
+        type_error(key, *value, "a date (YYYY-MM-DD, unquoted)");
+        return fallback;
+    }
+    const toml::local_date& d = value->as_local_date();
+    const Date date{std::chrono::year{d.year},
+                    std::chrono::month{static_cast<unsigned>(d.month) + 1},
+                    std::chrono::day{static_cast<unsigned>(d.day)}};
+    if (!date.ok()) {
+        error(key, "no such date");
+        return fallback;
+    }
+    resolve(key, *value);
+    return date;
+}
+
+std::vector<double> ConfigNode::numbers(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::number_array);
+    const TomlValue* value = value_or_default(key, spec);
+    if (value == nullptr) {
+        return {};
+    }
+    if (!value->is_array()) {
+        type_error(key, *value, "an array of numbers");
+        return {};
+    }
+    std::vector<double> out;
+    bool all_ok = true;
+    for (const auto& element : value->as_array()) {
+        if (!is_number(element)) {
+            type_error(key, element, "a number in the array");
+            all_ok = false;
+            continue;
+        }
+        const double v = as_number(element);
+        const bool below = spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min);
+        if (!std::isfinite(v) || below || v > spec.max) {
+            std::ostringstream message;
+            message << "array element " << v << " is out of range (" << spec.range_text() << ")";
+            doc_->report(line_of_value(element), child_path(key), message.str());
+            all_ok = false;
+            continue;
+        }
+        out.push_back(v);
+    }
+    if (all_ok) {
+        resolve(key, *value);
+    }
+    return out;
+}
+
+std::vector<std::string> ConfigNode::strings(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::string_array);
+    const TomlValue* value = value_or_default(key, spec);
+    if (value == nullptr) {
+        return {};
+    }
+    if (!value->is_array()) {
+        type_error(key, *value, "an array of strings");
+        return {};
+    }
+    std::vector<std::string> out;
+    for (const auto& element : value->as_array()) {
+        if (!element.is_string()) {
+            type_error(key, element, "a string in the array");
+            continue;
+        }
+        out.push_back(element.as_string().str);
+    }
+    resolve(key, *value);
+    return out;
+}
+
+ConfigNode ConfigNode::table(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::table);
+    doc_->mark_consumed(child_path(key));
+    std::vector<PathStep> steps = steps_;
+    steps.push_back(PathStep{std::string(key), std::nullopt});
+    const TomlValue* value = find(key);
+    if (value != nullptr && !value->is_table()) {
+        type_error(key, *value, "a table");
+        value = nullptr;
+    } else if (value == nullptr && spec.required()) {
+        doc_->report(line(), child_path(key), "missing required table");
+    }
+    return ConfigNode(doc_, value, dictionary_, child_path(key), child_pattern(key),
+                      std::move(steps));
+}
+
+std::vector<std::pair<std::string, ConfigNode>> ConfigNode::table_map(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::table_map);
+    doc_->mark_consumed(child_path(key));
+    std::vector<std::pair<std::string, ConfigNode>> out;
+    const TomlValue* value = find(key);
+    if (value == nullptr) {
+        if (spec.required()) {
+            doc_->report(line(), child_path(key), "missing required table of named tables");
+        }
+        return out;
+    }
+    if (!value->is_table()) {
+        type_error(key, *value, "a table of named tables");
+        return out;
+    }
+    for (const auto& [name, element] : value->as_table()) {
+        const std::string element_path = child_path(key) + "." + name;
+        doc_->mark_consumed(element_path);
+        if (!element.is_table()) {
+            doc_->report(line_of_value(element), element_path,
+                         "expected a table, found " + type_name(element));
+            continue;
+        }
+        std::vector<PathStep> steps = steps_;
+        steps.push_back(PathStep{std::string(key), std::nullopt});
+        steps.push_back(PathStep{name, std::nullopt});
+        out.emplace_back(name, ConfigNode(doc_, &element, dictionary_, element_path,
+                                          child_pattern(key) + ".*", std::move(steps)));
+    }
+    return out;
+}
+
+std::vector<ConfigNode> ConfigNode::table_array(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::table_array);
+    doc_->mark_consumed(child_path(key));
+    std::vector<ConfigNode> out;
+    const TomlValue* value = find(key);
+    if (value == nullptr) {
+        if (spec.required()) {
+            doc_->report(line(), child_path(key), "missing required array of tables");
+        }
+        return out;
+    }
+    if (!value->is_array()) {
+        type_error(key, *value, "an array of tables ([[" + child_path(key) + "]])");
+        return out;
+    }
+    const auto& array = value->as_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+        const std::string element_path = child_path(key) + "[" + std::to_string(i) + "]";
+        doc_->mark_consumed(element_path);
+        if (!array[i].is_table()) {
+            doc_->report(line_of_value(array[i]), element_path,
+                         "expected a table, found " + type_name(array[i]));
+            continue;
+        }
+        std::vector<PathStep> steps = steps_;
+        steps.push_back(PathStep{std::string(key), i});
+        out.push_back(ConfigNode(doc_, &array[i], dictionary_, element_path,
+                                 child_pattern(key) + "[]", std::move(steps)));
+    }
+    return out;
+}
+
+}  // namespace icsflow::sim::config

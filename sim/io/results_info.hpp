@@ -1,0 +1,20 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "sim/io/io_error.hpp"
+
+namespace icsflow::sim {
+
+// A results file is not one this program can read (another filetype, a newer major version).
+class ResultsFormatError : public IoError {
+  public:
+    using IoError::IoError;
+};
+
+// Prints the provenance and the contents (datasets with shapes, units and meaning) of a results
+// file. Refuses files of another filetype or major format version.
+void describe_results_file(const std::string& path, std::ostream& out);
+
+}  // namespace icsflow::sim

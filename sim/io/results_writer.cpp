@@ -1,0 +1,242 @@
+#include "sim/io/results_writer.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+
+#include "sim/io/io_error.hpp"
+
+namespace icsflow::sim {
+
+namespace {
+
+constexpr int kGzipLevel = 4;
+
+std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
+    return std::vector<hsize_t>(v.begin(), v.end());
+}
+
+}  // namespace
+
+ResultsWriter::ResultsWriter(std::string path, const OutputSchema& schema,
+                             const Provenance& provenance, const ConfigRecord& config)
+    : path_(std::move(path)),
+      part_path_(path_ + ".part"),
+      schema_(schema),
+      first_replication_(provenance.first_replication),
+      replications_(provenance.replications) {
+    try {
+        file_ = h5::File::create(part_path_);
+        write_root_attributes(provenance, config);
+        write_axes(config);
+        create_series();
+        create_summaries();
+        moments_.assign(schema_.summaries().size(), Moments{});
+        wall_seconds_.assign(replications_, 0.0);
+        events_.assign(replications_, 0);
+    } catch (...) {
+        discard();
+        throw;
+    }
+}
+
+ResultsWriter::~ResultsWriter() {
+    if (!committed_) {
+        discard();
+    }
+}
+
+void ResultsWriter::discard() noexcept {
+    file_.close();
+    std::error_code ignored;
+    std::filesystem::remove(part_path_, ignored);
+}
+
+void ResultsWriter::write_root_attributes(const Provenance& p, const ConfigRecord& config) {
+    file_.set_attribute("filetype", kResultsFiletype);
+    file_.set_attribute("format_version",
+                        std::vector<std::int64_t>{kResultsFormatMajor, kResultsFormatMinor});
+    file_.set_attribute("program", p.program);
+    file_.set_attribute("program_version", p.program_version);
+    file_.set_attribute("git_commit", p.git_commit);
+    file_.set_attribute("git_dirty", p.git_dirty);
+    file_.set_attribute("created_utc", p.created_utc);
+    file_.set_attribute("command_line", p.command_line);
+    file_.set_attribute("model", p.model);
+    file_.set_attribute("config_path", p.config_path);
+    file_.set_attribute("start_date", config.start_date);
+    file_.set_attribute("master_seed", static_cast<std::int64_t>(p.master_seed));
+    file_.set_attribute("replications", static_cast<std::int64_t>(p.replications));
+    file_.set_attribute("first_replication", static_cast<std::int64_t>(p.first_replication));
+    file_.set_attribute("threads", static_cast<std::int64_t>(p.threads));
+    file_.set_attribute("mpi_ranks", static_cast<std::int64_t>(p.mpi_ranks));
+    file_.set_attribute("library_versions", p.library_versions);
+
+    h5::Group config_group = file_.create_group("config");
+    config_group.write_string_dataset("input", config.text);
+    config_group.write_string_dataset("resolved", config.resolved_text);
+    config_group.open_dataset("input").set_attribute(
+        "long_name", "configuration text exactly as read from " + config.path);
+    config_group.open_dataset("resolved")
+        .set_attribute("long_name", "every parameter the model used, defaults included (TOML)");
+}
+
+void ResultsWriter::write_axes(const ConfigRecord& config) {
+    h5::Group axes = file_.create_group("axes");
+
+    h5::Dataset replication =
+        axes.create_dataset("replication", h5::ElementType::int64, {replications_});
+    std::vector<std::int64_t> indices(replications_);
+    for (std::uint64_t i = 0; i < replications_; ++i) {
+        indices[i] = static_cast<std::int64_t>(first_replication_ + i);
+    }
+    replication.write_all(indices);
+    replication.set_attribute("units", "1");
+    replication.set_attribute("long_name", "replication index (selects the random streams)");
+    replication.make_scale("replication");
+
+    const std::string time_units = "days since " + config.start_date;
+    for (const TimeAxis& axis : schema_.time_axes()) {
+        const hsize_t n = axis.start.size();
+        h5::Dataset start = axes.create_dataset(axis.name, h5::ElementType::float64, {n});
+        start.write_all(axis.start);
+        start.set_attribute("units", time_units);
+        start.set_attribute("long_name", axis.long_name + " (start of period)");
+        start.make_scale(axis.name);
+
+        h5::Dataset end = axes.create_dataset(axis.name + "_end", h5::ElementType::float64, {n});
+        end.write_all(axis.end);
+        end.set_attribute("units", time_units);
+        end.set_attribute("long_name", axis.long_name + " (end of period, exclusive)");
+        end.attach_scale(start, 0);
+
+        h5::Dataset labels =
+            axes.create_dataset(axis.name + "_label", h5::ElementType::string, {n});
+        labels.write_all(axis.labels);
+        labels.set_attribute("units", "1");
+        labels.set_attribute("long_name", axis.long_name + " (label)");
+        labels.attach_scale(start, 0);
+    }
+    for (const CategoryAxis& axis : schema_.category_axes()) {
+        h5::Dataset labels = axes.create_dataset(axis.name, h5::ElementType::string,
+                                                 {static_cast<hsize_t>(axis.labels.size())});
+        labels.write_all(axis.labels);
+        labels.set_attribute("units", "1");
+        labels.set_attribute("long_name", axis.long_name);
+        labels.make_scale(axis.name);
+    }
+}
+
+void ResultsWriter::create_series() {
+    h5::Group group = file_.create_group("series");
+    h5::Group axes = file_.open_group("axes");
+    const h5::Dataset replication_scale = axes.open_dataset("replication");
+    for (SeriesId id = 0; id < schema_.series().size(); ++id) {
+        const SeriesSpec& spec = schema_.series()[id];
+        std::vector<hsize_t> shape{replications_};
+        const auto one = to_hsize(schema_.series_shape(id));
+        shape.insert(shape.end(), one.begin(), one.end());
+        std::vector<hsize_t> chunk = shape;
+        chunk[0] = 1;  // one replication per chunk: each write touches exactly one chunk
+        h5::Dataset dataset =
+            group.create_dataset(spec.name, h5::ElementType::float64, shape, {chunk, kGzipLevel});
+        dataset.set_attribute("units", spec.units);
+        dataset.set_attribute("long_name", spec.long_name);
+        dataset.set_attribute("kind", to_string(spec.kind));
+        dataset.set_attribute("time_axis", spec.time_axis);
+        std::vector<std::string> dims{"replication", spec.time_axis};
+        dims.insert(dims.end(), spec.axes.begin(), spec.axes.end());
+        dataset.set_attribute("dimensions", dims);
+        dataset.attach_scale(replication_scale, 0);
+        dataset.attach_scale(axes.open_dataset(spec.time_axis), 1);
+        for (std::size_t a = 0; a < spec.axes.size(); ++a) {
+            dataset.attach_scale(axes.open_dataset(spec.axes[a]), static_cast<unsigned>(a + 2));
+        }
+        series_.push_back(std::move(dataset));
+    }
+}
+
+void ResultsWriter::create_summaries() {
+    h5::Group summary = file_.create_group("summary");
+    h5::Group values = summary.create_group("values");
+    static_cast<void>(summary.create_group("moments"));
+    const h5::Dataset replication_scale = file_.open_group("axes").open_dataset("replication");
+    for (const SummarySpec& spec : schema_.summaries()) {
+        h5::Dataset dataset =
+            values.create_dataset(spec.name, h5::ElementType::float64, {replications_});
+        dataset.set_attribute("units", spec.units);
+        dataset.set_attribute("long_name", spec.long_name);
+        dataset.attach_scale(replication_scale, 0);
+        summary_values_.push_back(std::move(dataset));
+    }
+}
+
+void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& result) {
+    if (replication != first_replication_ + written_) {
+        throw std::logic_error("results writer: replications must arrive in index order");
+    }
+    const hsize_t row = written_;
+    for (SeriesId id = 0; id < series_.size(); ++id) {
+        const auto one = to_hsize(schema_.series_shape(id));
+        std::vector<hsize_t> offset(one.size() + 1, 0);
+        offset[0] = row;
+        std::vector<hsize_t> count{1};
+        count.insert(count.end(), one.begin(), one.end());
+        series_[id].write_block(offset, count, result.series.at(id).data());
+    }
+    for (std::size_t s = 0; s < summary_values_.size(); ++s) {
+        const double value = result.summaries.at(s);
+        summary_values_[s].write_block({row}, {1}, &value);
+        moments_[s].add(value);
+    }
+    wall_seconds_[row] = result.wall_seconds;
+    events_[row] = static_cast<std::int64_t>(result.events);
+    ++written_;
+}
+
+void ResultsWriter::commit(const BatchReport& report) {
+    if (written_ != replications_) {
+        throw std::logic_error("results writer: commit before every replication was written");
+    }
+    h5::Group moments = file_.open_group("summary").open_group("moments");
+    for (std::size_t s = 0; s < moments_.size(); ++s) {
+        const SummarySpec& spec = schema_.summaries()[s];
+        h5::Dataset dataset = moments.create_dataset(spec.name, h5::ElementType::float64, {3});
+        dataset.write_all(std::vector<double>{static_cast<double>(moments_[s].n), moments_[s].sum,
+                                              moments_[s].sum_of_squares});
+        dataset.set_attribute("units", spec.units);
+        dataset.set_attribute("long_name", "moments of " + spec.long_name);
+        dataset.set_attribute("fields", std::vector<std::string>{"n", "sum", "sum_of_squares"});
+    }
+
+    h5::Group runtime = file_.create_group("runtime");
+    const h5::Dataset replication_scale = file_.open_group("axes").open_dataset("replication");
+    h5::Dataset wall =
+        runtime.create_dataset("wall_seconds", h5::ElementType::float64, {replications_});
+    wall.write_all(wall_seconds_);
+    wall.set_attribute("units", "s");
+    wall.set_attribute("long_name", "wall-clock time of each replication");
+    wall.attach_scale(replication_scale, 0);
+    h5::Dataset events = runtime.create_dataset("events", h5::ElementType::int64, {replications_});
+    events.write_all(events_);
+    events.set_attribute("units", "1");
+    events.set_attribute("long_name", "events processed by each replication");
+    events.attach_scale(replication_scale, 0);
+    runtime.set_attribute("batch_wall_seconds", report.wall_seconds);
+    runtime.set_attribute(
+        "events_per_second",
+        report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
+    runtime.set_attribute("threads", static_cast<std::int64_t>(report.threads));
+
+    file_.flush();
+    file_.close();
+    std::error_code error;
+    std::filesystem::rename(part_path_, path_, error);
+    if (error) {
+        throw IoError("cannot rename '" + part_path_ + "' to '" + path_ + "': " + error.message());
+    }
+    committed_ = true;
+}
+
+}  // namespace icsflow::sim

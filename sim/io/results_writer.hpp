@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/io/hdf5.hpp"
+#include "sim/io/provenance.hpp"
+#include "sim/output/moments.hpp"
+#include "sim/output/output_schema.hpp"
+#include "sim/runner/batch_runner.hpp"
+
+namespace icsflow::sim {
+
+inline constexpr const char* kResultsFiletype = "icsflow-results";
+inline constexpr std::int64_t kResultsFormatMajor = 1;
+inline constexpr std::int64_t kResultsFormatMinor = 0;
+
+// What the results file records about its configuration.
+struct ConfigRecord {
+    std::string path;
+    std::string text;           // exactly as read
+    std::string resolved_text;  // every parameter used, defaults included
+    std::string start_date;     // "2019-04-01": time axes are days since this date
+};
+
+// Writes a results file, format v1 (docs/results-format.md), as the batch's result sink.
+//
+// The file is written to `<path>.part` and renamed to `<path>` by commit(); if the writer is
+// destroyed without commit() (an exception, an interrupt), the partial file is deleted, so a
+// finished-looking file is always complete. Replications arrive in index order (ResultSink's
+// contract); summary moments are summed in that order, so they do not depend on scheduling.
+class ResultsWriter : public ResultSink {
+  public:
+    ResultsWriter(std::string path, const OutputSchema& schema, const Provenance& provenance,
+                  const ConfigRecord& config);
+    ~ResultsWriter() override;
+    ResultsWriter(const ResultsWriter&) = delete;
+    ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+    void consume(std::uint64_t replication, ReplicationResult&& result) override;
+
+    // Writes the moments and the run measurements, closes and renames the file.
+    void commit(const BatchReport& report);
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] const std::string& part_path() const { return part_path_; }
+    [[nodiscard]] const std::vector<Moments>& summary_moments() const { return moments_; }
+
+  private:
+    void write_root_attributes(const Provenance& provenance, const ConfigRecord& config);
+    void write_axes(const ConfigRecord& config);
+    void create_series();
+    void create_summaries();
+    void discard() noexcept;
+
+    std::string path_;
+    std::string part_path_;
+    const OutputSchema& schema_;
+    std::uint64_t first_replication_ = 0;
+    std::uint64_t replications_ = 0;
+    h5::File file_;
+    std::vector<h5::Dataset> series_;
+    std::vector<h5::Dataset> summary_values_;
+    std::vector<Moments> moments_;
+    std::vector<double> wall_seconds_;
+    std::vector<std::int64_t> events_;
+    std::uint64_t written_ = 0;
+    bool committed_ = false;
+};
+
+}  // namespace icsflow::sim

@@ -1,0 +1,166 @@
+#include "sim/runner/batch_runner.hpp"
+
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
+#include <oneapi/tbb/task_group.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace icsflow::sim {
+
+int resolve_thread_count(int threads) {
+    if (threads > 0) {
+        return threads;
+    }
+    return tbb::info::default_concurrency();
+}
+
+namespace {
+
+// State shared between the workers and the driving thread.
+struct BatchState {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<std::uint64_t, ReplicationResult> ready;  // finished, not yet handed to the sink
+    std::exception_ptr failure;
+    bool workers_done = false;
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> next{0};
+};
+
+}  // namespace
+
+BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, ResultSink& sink,
+                      const std::atomic<bool>* cancel) {
+    const int threads = resolve_thread_count(options.threads);
+    const std::uint64_t count = options.replications;
+    const auto start = std::chrono::steady_clock::now();
+
+    BatchState state;
+    ProgressReporter progress(options.progress, count);
+
+    auto worker_loop = [&] {
+        while (!state.stop.load(std::memory_order_relaxed)) {
+            const std::uint64_t offset = state.next.fetch_add(1);
+            if (offset >= count) {
+                return;
+            }
+            ReplicationContext context;
+            context.master_seed = options.master_seed;
+            context.replication = options.first_replication + offset;
+            context.cancel = &state.stop;
+            const auto rep_start = std::chrono::steady_clock::now();
+            ReplicationResult result = scenario.run(context);
+            result.wall_seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - rep_start).count();
+            if (state.stop.load()) {
+                return;
+            }
+            std::lock_guard lock(state.mutex);
+            state.ready.emplace(offset, std::move(result));
+            state.changed.notify_one();
+        }
+    };
+
+    // The arena runs on its own thread so that this thread stays free to hand results to the
+    // sink (in order) and to draw progress while the workers compute.
+    std::thread driver([&] {
+        try {
+            tbb::task_arena arena(threads);
+            arena.execute([&] {
+                tbb::task_group group;
+                for (int t = 0; t < threads; ++t) {
+                    group.run([&] {
+                        try {
+                            worker_loop();
+                        } catch (...) {
+                            std::lock_guard lock(state.mutex);
+                            if (!state.failure) {
+                                state.failure = std::current_exception();
+                            }
+                            state.stop = true;
+                        }
+                    });
+                }
+                group.wait();
+            });
+        } catch (...) {
+            std::lock_guard lock(state.mutex);
+            if (!state.failure) {
+                state.failure = std::current_exception();
+            }
+            state.stop = true;
+        }
+        std::lock_guard lock(state.mutex);
+        state.workers_done = true;
+        state.changed.notify_one();
+    });
+
+    BatchReport report;
+    report.threads = threads;
+    std::exception_ptr sink_failure;
+    std::uint64_t next_to_sink = 0;
+    while (true) {
+        std::optional<ReplicationResult> in_order;
+        bool finished = false;
+        {
+            std::unique_lock lock(state.mutex);
+            state.changed.wait_for(lock, std::chrono::milliseconds(200), [&] {
+                return state.workers_done || state.ready.count(next_to_sink) != 0;
+            });
+            const auto it = state.ready.find(next_to_sink);
+            if (it != state.ready.end()) {
+                in_order = std::move(it->second);
+                state.ready.erase(it);
+            } else {
+                finished = state.workers_done;
+            }
+        }
+        if (cancel != nullptr && cancel->load()) {
+            state.stop = true;
+        }
+        if (in_order && !state.stop.load()) {
+            report.events += in_order->events;
+            try {
+                sink.consume(options.first_replication + next_to_sink, std::move(*in_order));
+            } catch (...) {
+                sink_failure = std::current_exception();
+                state.stop = true;
+            }
+            ++next_to_sink;
+            report.completed = next_to_sink;
+        }
+        progress.update(next_to_sink);
+        if (finished || (state.stop.load() && !in_order)) {
+            break;
+        }
+    }
+    driver.join();
+    report.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    if (sink_failure) {
+        std::rethrow_exception(sink_failure);
+    }
+    if (state.failure) {
+        std::rethrow_exception(state.failure);
+    }
+    if (cancel != nullptr && cancel->load()) {
+        throw BatchCancelled();
+    }
+    progress.finish(next_to_sink);
+    return report;
+}
+
+void MemorySink::consume(std::uint64_t replication, ReplicationResult&& result) {
+    replications.push_back(replication);
+    results.push_back(std::move(result));
+}
+
+}  // namespace icsflow::sim
