@@ -79,6 +79,11 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
 
 int command_run(const RunOptions& options, const ModelRegistry& registry,
                 const std::string& command_line) {
+    // Installed before the results file is created: an interrupt from the moment `<output>.part`
+    // exists must reach the batch (which then stops and removes the partial file), not kill the
+    // process with the partial file left behind.
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
     const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
@@ -113,8 +118,6 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     batch.threads = threads;
     batch.progress = progress_mode_from_string(options.progress);
 
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
     const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
     writer.commit(report);
     print_summary(loaded, writer, report);

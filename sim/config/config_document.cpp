@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -85,13 +86,16 @@ ConfigError::ConfigError(std::vector<ConfigIssue> issues)
       }()),
       issues_(std::move(issues)) {}
 
-ConfigDocument::ConfigDocument(std::string text, std::string file_name, TomlValue root)
-    : file_(std::move(file_name)),
-      text_(std::move(text)),
+ConfigDocument::ConfigDocument(std::vector<SourceFile> sources, TomlValue root)
+    : file_(sources.front().path),
+      text_(sources.front().text),
+      sources_(std::move(sources)),
       root_(std::move(root)),
       resolved_(TomlTable{}) {}
 
-ConfigDocument ConfigDocument::load_file(const std::string& path) {
+namespace {
+
+std::string read_file_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw ConfigFileError("cannot open configuration file '" + path + "'");
@@ -101,18 +105,72 @@ ConfigDocument ConfigDocument::load_file(const std::string& path) {
     if (in.bad()) {
         throw ConfigFileError("cannot read configuration file '" + path + "'");
     }
-    return from_string(buffer.str(), path);
+    return buffer.str();
 }
 
-ConfigDocument ConfigDocument::from_string(std::string text, std::string file_name) {
+TomlValue parse_text(const std::string& text, const std::string& file_name) {
     std::istringstream in(text);
     try {
-        TomlValue root = toml::parse<toml::discard_comments, std::map, std::vector>(in, file_name);
-        return ConfigDocument(std::move(text), std::move(file_name), std::move(root));
+        return toml::parse<toml::discard_comments, std::map, std::vector>(in, file_name);
     } catch (const toml::syntax_error& e) {
         throw ConfigError({ConfigIssue{file_name, static_cast<unsigned>(e.location().line()), "",
                                        "TOML syntax error: " + first_line(e.what())}});
     }
+}
+
+// Merges `over` into `base`: tables key by key, anything else replaces.
+void merge_into(TomlValue& base, const TomlValue& over) {
+    auto& base_table = base.as_table();
+    for (const auto& [key, value] : over.as_table()) {
+        const auto it = base_table.find(key);
+        if (it != base_table.end() && it->second.is_table() && value.is_table()) {
+            merge_into(it->second, value);
+        } else {
+            base_table[key] = value;
+        }
+    }
+}
+
+// Parses `text` (from `file_name`) and, if it names a base, the chain of bases beneath it.
+// `sources` receives every file read, in order from the most derived.
+TomlValue load_with_bases(std::string text, const std::string& file_name,
+                          std::vector<ConfigDocument::SourceFile>& sources) {
+    for (const auto& source : sources) {
+        if (source.path == file_name) {
+            throw ConfigFileError("configuration files extend each other in a cycle through '" +
+                                  file_name + "'");
+        }
+    }
+    TomlValue root = parse_text(text, file_name);
+    sources.push_back({file_name, std::move(text)});
+    const auto& table = root.as_table();
+    const auto base_it = table.find("base");
+    if (base_it == table.end()) {
+        return root;
+    }
+    if (!base_it->second.is_string()) {
+        throw ConfigError({ConfigIssue{file_name, line_of_value(base_it->second), "base",
+                                       "expected a string (the path of the base configuration)"}});
+    }
+    const std::filesystem::path base_path =
+        std::filesystem::path(file_name).parent_path() / base_it->second.as_string().str;
+    const std::string base_name = base_path.lexically_normal().string();
+    TomlValue merged = load_with_bases(read_file_text(base_name), base_name, sources);
+    root.as_table().erase("base");
+    merge_into(merged, root);
+    return merged;
+}
+
+}  // namespace
+
+ConfigDocument ConfigDocument::load_file(const std::string& path) {
+    return from_string(read_file_text(path), path);
+}
+
+ConfigDocument ConfigDocument::from_string(std::string text, std::string file_name) {
+    std::vector<SourceFile> sources;
+    TomlValue root = load_with_bases(std::move(text), file_name, sources);
+    return ConfigDocument(std::move(sources), std::move(root));
 }
 
 ConfigNode ConfigDocument::root(const ParameterDictionary& dictionary) {
@@ -123,11 +181,22 @@ void ConfigDocument::report(unsigned line, std::string key, std::string message)
     issues_.push_back(ConfigIssue{file_, line, std::move(key), std::move(message)});
 }
 
+void ConfigDocument::report_at(const TomlValue& value, std::string key, std::string message) {
+    // A merged configuration keeps each value's own file, so the issue names the file that
+    // actually holds the offending line (the scenario file or the base it extends).
+    std::string file = value.location().file_name();
+    if (file.empty() || file == "unknown file") {
+        file = file_;
+    }
+    issues_.push_back(
+        ConfigIssue{std::move(file), line_of_value(value), std::move(key), std::move(message)});
+}
+
 void ConfigDocument::collect_unknown(const TomlValue& table, const std::string& path) {
     for (const auto& [key, value] : table.as_table()) {
         const std::string child = path.empty() ? key : path + "." + key;
         if (consumed_.count(child) == 0) {
-            report(line_of_value(value), child, "unknown key");
+            report_at(value, child, "unknown key");
             continue;
         }
         if (value.is_table()) {
@@ -216,7 +285,19 @@ unsigned ConfigNode::line_of(std::string_view key) const {
 }
 
 void ConfigNode::error(std::string_view key, std::string message) {
-    doc_->report(line_of(key), child_path(key), std::move(message));
+    if (const TomlValue* value = find(key)) {
+        doc_->report_at(*value, child_path(key), std::move(message));
+    } else {
+        report_here(child_path(key), std::move(message));
+    }
+}
+
+void ConfigNode::report_here(std::string key, std::string message) {
+    if (table_ != nullptr) {
+        doc_->report_at(*table_, std::move(key), std::move(message));
+    } else {
+        doc_->report(0, std::move(key), std::move(message));
+    }
 }
 
 const TomlValue* ConfigNode::value_or_default(std::string_view key, const ParamSpec& spec) {
@@ -225,10 +306,13 @@ const TomlValue* ConfigNode::value_or_default(std::string_view key, const ParamS
         return value;
     }
     if (spec.required()) {
-        doc_->report(line(), child_path(key),
-                     "missing required key (" + std::string(to_string(spec.type)) +
-                         (spec.units.empty() ? "" : ", " + spec.units) + ")");
+        report_here(child_path(key),
+                    "missing required key (" + std::string(to_string(spec.type)) +
+                        (spec.units.empty() ? "" : ", " + spec.units) + ")");
         return nullptr;
+    }
+    if (spec.default_value.is_uninitialized()) {
+        return nullptr;  // optional and absent: the caller checks has() first
     }
     return &spec.default_value;
 }
@@ -254,7 +338,7 @@ void ConfigNode::resolve(std::string_view key, const TomlValue& value) {
 
 void ConfigNode::type_error(std::string_view key, const TomlValue& value,
                             std::string_view expected) {
-    doc_->report(line_of_value(value), child_path(key),
+    doc_->report_at(value, child_path(key),
                  "expected " + std::string(expected) + ", found " + type_name(value));
 }
 
@@ -291,7 +375,15 @@ double ConfigNode::number(std::string_view key) {
 
 std::int64_t ConfigNode::integer(std::string_view key) {
     static_cast<void>(spec_for(key, ParamType::integer));
-    return static_cast<std::int64_t>(std::llround(number(key)));
+    const std::size_t issues_before = doc_->issues().size();
+    const double checked = number(key);
+    // The file's own integer when it was accepted: exact even beyond 2^53, where the double that
+    // the range check used is not (a seed of 2^53 + 1 must not become 2^53).
+    const TomlValue* value = find(key);
+    if (value != nullptr && value->is_integer() && doc_->issues().size() == issues_before) {
+        return value->as_integer();
+    }
+    return static_cast<std::int64_t>(std::llround(checked));
 }
 
 bool ConfigNode::boolean(std::string_view key) {
@@ -375,7 +467,7 @@ std::vector<double> ConfigNode::numbers(std::string_view key) {
         if (!std::isfinite(v) || below || v > spec.max) {
             std::ostringstream message;
             message << "array element " << v << " is out of range (" << spec.range_text() << ")";
-            doc_->report(line_of_value(element), child_path(key), message.str());
+            doc_->report_at(element, child_path(key), message.str());
             all_ok = false;
             continue;
         }
@@ -409,6 +501,43 @@ std::vector<std::string> ConfigNode::strings(std::string_view key) {
     return out;
 }
 
+std::vector<std::pair<std::string, double>> ConfigNode::number_map(std::string_view key) {
+    const ParamSpec& spec = spec_for(key, ParamType::number_map);
+    const TomlValue* value = value_or_default(key, spec);
+    std::vector<std::pair<std::string, double>> out;
+    if (value == nullptr) {
+        return out;
+    }
+    if (!value->is_table()) {
+        type_error(key, *value, "a table of numbers by name");
+        return out;
+    }
+    bool all_ok = true;
+    for (const auto& [name, element] : value->as_table()) {
+        doc_->mark_consumed(child_path(key) + "." + name);
+        if (!is_number(element)) {
+            doc_->report_at(element, child_path(key) + "." + name,
+                         "expected a number, found " + type_name(element));
+            all_ok = false;
+            continue;
+        }
+        const double v = as_number(element);
+        const bool below = spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min);
+        if (!std::isfinite(v) || below || v > spec.max) {
+            std::ostringstream message;
+            message << "value " << v << " is out of range (" << spec.range_text() << ")";
+            doc_->report_at(element, child_path(key) + "." + name, message.str());
+            all_ok = false;
+            continue;
+        }
+        out.emplace_back(name, v);
+    }
+    if (all_ok) {
+        resolve(key, *value);
+    }
+    return out;
+}
+
 ConfigNode ConfigNode::table(std::string_view key) {
     const ParamSpec& spec = spec_for(key, ParamType::table);
     doc_->mark_consumed(child_path(key));
@@ -419,7 +548,7 @@ ConfigNode ConfigNode::table(std::string_view key) {
         type_error(key, *value, "a table");
         value = nullptr;
     } else if (value == nullptr && spec.required()) {
-        doc_->report(line(), child_path(key), "missing required table");
+        report_here(child_path(key), "missing required table");
     }
     return ConfigNode(doc_, value, dictionary_, child_path(key), child_pattern(key),
                       std::move(steps));
@@ -432,7 +561,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::table_map(std::strin
     const TomlValue* value = find(key);
     if (value == nullptr) {
         if (spec.required()) {
-            doc_->report(line(), child_path(key), "missing required table of named tables");
+            report_here(child_path(key), "missing required table of named tables");
         }
         return out;
     }
@@ -444,7 +573,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::table_map(std::strin
         const std::string element_path = child_path(key) + "." + name;
         doc_->mark_consumed(element_path);
         if (!element.is_table()) {
-            doc_->report(line_of_value(element), element_path,
+            doc_->report_at(element, element_path,
                          "expected a table, found " + type_name(element));
             continue;
         }
@@ -464,7 +593,7 @@ std::vector<ConfigNode> ConfigNode::table_array(std::string_view key) {
     const TomlValue* value = find(key);
     if (value == nullptr) {
         if (spec.required()) {
-            doc_->report(line(), child_path(key), "missing required array of tables");
+            report_here(child_path(key), "missing required array of tables");
         }
         return out;
     }
@@ -477,7 +606,7 @@ std::vector<ConfigNode> ConfigNode::table_array(std::string_view key) {
         const std::string element_path = child_path(key) + "[" + std::to_string(i) + "]";
         doc_->mark_consumed(element_path);
         if (!array[i].is_table()) {
-            doc_->report(line_of_value(array[i]), element_path,
+            doc_->report_at(array[i], element_path,
                          "expected a table, found " + type_name(array[i]));
             continue;
         }

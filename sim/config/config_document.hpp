@@ -48,9 +48,22 @@ class ConfigNode;
 // configuration: every parameter the model used, defaults included.
 class ConfigDocument {
   public:
-    // Throws ConfigFileError when the file cannot be read, ConfigError on a TOML syntax error.
+    // A file may extend another: a root key `base = "other.toml"` (a path relative to the file)
+    // loads that file first and merges this one over it; tables merge key by key, every other
+    // value (arrays included) replaces the base's. Each value keeps its own file and line for
+    // error messages.
+    //
+    // Throws ConfigFileError when a file cannot be read (or the bases form a cycle), ConfigError
+    // on a TOML syntax error.
     static ConfigDocument load_file(const std::string& path);
     static ConfigDocument from_string(std::string text, std::string file_name);
+
+    // Every file that was read, the main one first, then its bases: (path, text exactly as read).
+    struct SourceFile {
+        std::string path;
+        std::string text;
+    };
+    [[nodiscard]] const std::vector<SourceFile>& sources() const { return sources_; }
 
     ConfigDocument(const ConfigDocument&) = delete;
     ConfigDocument& operator=(const ConfigDocument&) = delete;
@@ -64,6 +77,7 @@ class ConfigDocument {
     ConfigNode root(const ParameterDictionary& dictionary);
 
     void report(unsigned line, std::string key, std::string message);
+    void report_at(const TomlValue& value, std::string key, std::string message);
     [[nodiscard]] bool ok() const { return issues_.empty(); }
     [[nodiscard]] const std::vector<ConfigIssue>& issues() const { return issues_; }
 
@@ -77,13 +91,14 @@ class ConfigDocument {
   private:
     friend class ConfigNode;
 
-    ConfigDocument(std::string text, std::string file_name, TomlValue root);
+    ConfigDocument(std::vector<SourceFile> sources, TomlValue root);
 
     void mark_consumed(const std::string& path) { consumed_.insert(path); }
     void collect_unknown(const TomlValue& table, const std::string& path);
 
     std::string file_;
     std::string text_;
+    std::vector<SourceFile> sources_;
     TomlValue root_;
     TomlValue resolved_;
     std::vector<ConfigIssue> issues_;
@@ -108,6 +123,8 @@ class ConfigNode {
     Date date(std::string_view key);
     std::vector<double> numbers(std::string_view key);
     std::vector<std::string> strings(std::string_view key);
+    // { name = number, ... } in name order, each number range-checked.
+    std::vector<std::pair<std::string, double>> number_map(std::string_view key);
 
     // A sub-table. Absent and not required: an empty table (its keys take their defaults).
     ConfigNode table(std::string_view key);
@@ -142,6 +159,7 @@ class ConfigNode {
     const TomlValue* value_or_default(std::string_view key, const ParamSpec& spec);
     void resolve(std::string_view key, const TomlValue& value);
     void type_error(std::string_view key, const TomlValue& value, std::string_view expected);
+    void report_here(std::string key, std::string message);  // at this table's location
     double checked_range(std::string_view key, const ParamSpec& spec, double value);
 
     ConfigDocument* doc_ = nullptr;

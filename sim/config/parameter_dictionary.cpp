@@ -28,6 +28,8 @@ std::string_view to_string(ParamType type) {
             return "table of named tables";
         case ParamType::table_array:
             return "array of tables";
+        case ParamType::number_map:
+            return "table of numbers by name";
     }
     return "unknown";
 }
@@ -83,6 +85,9 @@ std::string ParamSpec::range_text() const {
 std::string ParamSpec::default_text() const {
     if (required()) {
         return "required";
+    }
+    if (default_value.is_uninitialized()) {
+        return "none";
     }
     return toml::format(default_value, 0);
 }

@@ -21,6 +21,7 @@ enum class ParamType {
     table,        // a sub-table; its keys are documented on their own
     table_map,    // a table of named sub-tables (places.luton, places.bedford_borough, ...)
     table_array,  // [[stages]]
+    number_map,   // a table of numbers keyed by name: { bedford = 0.6, luton_dunstable = 0.4 }
 };
 
 [[nodiscard]] std::string_view to_string(ParamType type);
@@ -43,8 +44,10 @@ struct ParamSpec {
     std::string units;
     std::string meaning;
     std::string source;
+    // No default, yet not required: the reader asks `has()` first (an optional date, say).
+    bool optional = false;
 
-    [[nodiscard]] bool required() const { return default_value.is_uninitialized(); }
+    [[nodiscard]] bool required() const { return default_value.is_uninitialized() && !optional; }
     [[nodiscard]] std::string range_text() const;
     [[nodiscard]] std::string default_text() const;
 };
@@ -80,6 +83,12 @@ ParamSpec typed_param(std::string path, ParamType type, TomlValue default_value,
 // The "no default: required" marker for the builders.
 inline TomlValue required() {
     return TomlValue{};
+}
+
+// The same entry, marked optional (no default, not required).
+inline ParamSpec optional(ParamSpec spec) {
+    spec.optional = true;
+    return spec;
 }
 
 }  // namespace icsflow::sim::config

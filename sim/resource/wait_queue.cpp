@@ -12,13 +12,16 @@ std::string_view to_string(QueueDiscipline discipline) {
             return "priority_then_longest_wait";
         case QueueDiscipline::longest_wait_first:
             return "longest_wait_first";
+        case QueueDiscipline::urgent_then_longest_wait:
+            return "urgent_then_longest_wait";
     }
     return "unknown";
 }
 
 QueueDiscipline queue_discipline_from_string(std::string_view name) {
     for (const auto d : {QueueDiscipline::fifo, QueueDiscipline::priority_then_longest_wait,
-                         QueueDiscipline::longest_wait_first}) {
+                         QueueDiscipline::longest_wait_first,
+                         QueueDiscipline::urgent_then_longest_wait}) {
         if (to_string(d) == name) {
             return d;
         }

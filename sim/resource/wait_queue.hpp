@@ -15,7 +15,15 @@ namespace icsflow::sim {
 //    earliest `since` (for an RTT list: the clock start, i.e. the longest wait), then joining
 //    order.
 //  - longest_wait_first: the earliest `since` regardless of class, then joining order.
-enum class QueueDiscipline : std::uint8_t { fifo, priority_then_longest_wait, longest_wait_first };
+//  - urgent_then_longest_wait: the urgent classes (1 and 2) first, in class order; every other
+//    class after them by longest wait, as one class. This is how lists were booked before
+//    clinical priority codes (P1-P4) came in with the 2020 guidance: urgent, then chronological.
+enum class QueueDiscipline : std::uint8_t {
+    fifo,
+    priority_then_longest_wait,
+    longest_wait_first,
+    urgent_then_longest_wait
+};
 
 [[nodiscard]] std::string_view to_string(QueueDiscipline discipline);
 [[nodiscard]] QueueDiscipline queue_discipline_from_string(std::string_view name);  // throws
@@ -43,6 +51,18 @@ class WaitQueue {
         : discipline_(discipline), positions_(positions) {}
 
     [[nodiscard]] QueueDiscipline discipline() const { return discipline_; }
+
+    // Changes the order of the waiting items (a policy change on a date): the heap is rebuilt in
+    // O(n), and items joined before the change keep their relative joining order for ties.
+    void set_discipline(QueueDiscipline discipline) {
+        discipline_ = discipline;
+        if (heap_.size() < 2) {
+            return;
+        }
+        for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) {
+            sift_down(i);
+        }
+    }
     [[nodiscard]] bool empty() const { return heap_.empty(); }
     [[nodiscard]] std::size_t size() const { return heap_.size(); }
 
@@ -76,14 +96,28 @@ class WaitQueue {
     [[nodiscard]] const Entry& entry_at(std::size_t index) const { return heap_[index]; }
 
     void reserve(std::size_t capacity) { heap_.reserve(capacity); }
+    [[nodiscard]] std::size_t capacity() const { return heap_.capacity(); }
 
   private:
     static constexpr std::size_t kArity = 4;
+
+    static constexpr std::uint32_t kUrgentClasses = 2;
 
     [[nodiscard]] bool before(const Entry& a, const Entry& b) const {
         switch (discipline_) {
             case QueueDiscipline::fifo:
                 break;
+            case QueueDiscipline::urgent_then_longest_wait: {
+                const std::uint32_t pa = a.priority <= kUrgentClasses ? a.priority : kUrgentClasses + 1;
+                const std::uint32_t pb = b.priority <= kUrgentClasses ? b.priority : kUrgentClasses + 1;
+                if (pa != pb) {
+                    return pa < pb;
+                }
+                if (a.since != b.since) {
+                    return a.since < b.since;
+                }
+                break;
+            }
             case QueueDiscipline::priority_then_longest_wait:
                 if (a.priority != b.priority) {
                     return a.priority < b.priority;

@@ -64,43 +64,51 @@ const config::ParameterDictionary& run_dictionary() {
 
 namespace {
 
+// Reads the keys of the [run] table other than `model`.
+void read_run_settings(ConfigNode& run_table, RunSettings& run) {
+    run.start_date = run_table.date("start_date");
+    run.end_date = run_table.date("end_date");
+    run.warmup_days = run_table.number("warmup_days");
+    run.replications = static_cast<std::uint64_t>(run_table.integer("replications"));
+    run.seed = static_cast<std::uint64_t>(run_table.integer("seed"));
+    if (run_table.document().ok() &&
+        std::chrono::sys_days{run.end_date} < std::chrono::sys_days{run.start_date}) {
+        run_table.error("end_date", "must not be before run.start_date");
+    }
+}
+
 LoadedScenario load_document(const ModelRegistry& registry, ConfigDocument document) {
     // First pass: the [run] table alone, to learn which model's dictionary applies.
     config::ParameterDictionary dictionary = run_dictionary();
     RunSettings run;
     std::string model_name;
+    const ModelInfo* model = nullptr;
     {
         ConfigNode root = document.root(dictionary);
         ConfigNode run_table = root.table("run");
         model_name = run_table.string("model");
-    }
-    const ModelInfo* model = registry.find(model_name);
-    if (model == nullptr) {
-        ConfigNode root = document.root(dictionary);
-        ConfigNode run_table = root.table("run");
-        std::string known;
-        for (const auto& name : registry.names()) {
-            known += (known.empty() ? "" : ", ") + name;
+        model = registry.find(model_name);
+        if (model == nullptr) {
+            std::string known;
+            for (const auto& name : registry.names()) {
+                known += (known.empty() ? "" : ", ") + name;
+            }
+            if (document.ok()) {
+                run_table.error("model",
+                                "unknown model '" + model_name + "' (known: " + known + ")");
+            }
+            // The rest of [run] is checked too (and so not reported as unknown keys), through
+            // the same nodes, so that a problem with the table itself is reported once.
+            read_run_settings(run_table, run);
+            document.finish();  // throws
         }
-        if (document.ok()) {
-            run_table.error("model", "unknown model '" + model_name + "' (known: " + known + ")");
-        }
-        document.finish();  // throws
     }
     dictionary.merge(model->dictionary);
 
     ConfigNode root = document.root(dictionary);
     ConfigNode run_table = root.table("run");
     run.model = run_table.string("model");
-    run.start_date = run_table.date("start_date");
-    run.end_date = run_table.date("end_date");
-    run.warmup_days = run_table.number("warmup_days");
-    run.replications = static_cast<std::uint64_t>(run_table.integer("replications"));
-    run.seed = static_cast<std::uint64_t>(run_table.integer("seed"));
-    if (document.ok() &&
-        std::chrono::sys_days{run.end_date} < std::chrono::sys_days{run.start_date}) {
-        run_table.error("end_date", "must not be before run.start_date");
-    }
+    read_run_settings(run_table, run);
 
     // The factory reads the model's tables even when [run] had problems, so that every issue of
     // the file is reported in one pass; it returns nullptr when the document has issues.
