@@ -1,0 +1,263 @@
+#!/usr/bin/python3
+"""Command-line tests of the icsflow program: exit codes, error reports, interrupts.
+
+    cli_test.py --icsflow PATH CHECK [options] [-- arguments for icsflow run]
+
+Each check runs the program as a user would, in a fresh temporary directory that is removed
+afterwards (so nothing is written into the source tree), and exits 0 if the program behaved as
+documented, 1 with an explanation otherwise. `produce` makes the results files that the results
+tests (tests/python) read.
+
+Exit codes of icsflow (sim/cli/exit_codes.hpp): 0 success, 1 failure or interrupted run,
+2 bad command line, 3 invalid configuration, 4 file not readable or writable.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+# Seconds for any one run of the program or wait for it: generous for sanitizer builds, and short
+# enough that the test, not ctest's own limit (300 s), reports a hang and kills the program.
+TIMEOUT = 120
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def run(icsflow, args, cwd, timeout=TIMEOUT):
+    result = subprocess.run([icsflow, *args], cwd=cwd, capture_output=True, text=True,
+                            timeout=timeout, check=False)
+    print(f"$ icsflow {' '.join(args)}\n  exit {result.returncode}")
+    for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if stream.strip():
+            print(f"  {name}:\n" + "".join(f"    {line}\n" for line in stream.splitlines()))
+    return result
+
+
+def expect_exit(result, code):
+    expect(result.returncode == code, f"exit code {result.returncode}, expected {code}")
+
+
+def line_of(path, needle):
+    with open(path, encoding="utf-8") as stream:
+        for number, line in enumerate(stream, start=1):
+            if needle in line:
+                return number
+    raise CheckFailed(f"{path} has no line containing {needle!r}")
+
+
+def check_validate_reports_every_error(icsflow, args, tmp):
+    """Both errors of bad.toml (a wrong type and an unknown key), with file:line, exit 3."""
+    config = args.config
+    result = run(icsflow, ["validate", config], tmp)
+    expect_exit(result, 3)
+    wrong_type_line = line_of(config, 'arrival_rate = "nine"')
+    unknown_line = line_of(config, "arival_rate = 9.0")
+    wrong_type = (f"{config}:{wrong_type_line}: "
+                  "key 'queueing.arrival_rate': expected a number, found a string")
+    unknown = f"{config}:{unknown_line}: key 'queueing.arival_rate': unknown key"
+    lines = result.stderr.splitlines()
+    expect(wrong_type in lines, f"stderr lacks the line: {wrong_type}")
+    expect(unknown in lines, f"stderr lacks the line: {unknown}")
+    expect(lines.index(wrong_type) < lines.index(unknown), "errors are not in line order")
+    expect("icsflow: the configuration has 2 errors" in lines, "stderr lacks the error count")
+    expect(result.stdout == "", "validate printed to stdout despite the errors")
+
+
+def check_validate_valid_config(icsflow, args, tmp):
+    result = run(icsflow, ["validate", args.config], tmp)
+    expect_exit(result, 0)
+    expect("valid queueing configuration" in result.stdout, "no confirmation on stdout")
+    expect(os.listdir(tmp) == [], "validate wrote files")
+
+
+def check_validate_missing_file(icsflow, args, tmp):
+    result = run(icsflow, ["validate", os.path.join(tmp, "no-such-config.toml")], tmp)
+    expect_exit(result, 4)
+    expect("cannot open configuration file" in result.stderr, "no explanation on stderr")
+
+
+def check_run_bad_option(icsflow, args, tmp):
+    """Command-line errors exit 2 and run nothing."""
+    for bad in (["run", args.config, "--no-such-option"],
+                ["run", args.config, "--threads", "-1"],
+                ["run", args.config, "--replications", "0"],
+                ["run", args.config, "--progress", "fancy"],
+                ["run"],
+                ["frobnicate"],
+                []):
+        result = run(icsflow, bad, tmp)
+        expect_exit(result, 2)
+        expect(result.stderr.strip() != "", "no explanation on stderr")
+    expect(os.listdir(tmp) == [], f"files were written: {os.listdir(tmp)}")
+
+
+def check_info_missing_file(icsflow, args, tmp):
+    result = run(icsflow, ["info", os.path.join(tmp, "missing.h5")], tmp)
+    expect_exit(result, 4)
+    expect("missing.h5" in result.stderr, "stderr does not name the file")
+
+
+def check_info_not_icsflow_file(icsflow, args, tmp):
+    """An HDF5 file of another program, and a file that is not HDF5 at all: exit 4."""
+    import h5py  # only this check needs it
+    import numpy as np
+    other = os.path.join(tmp, "other.h5")
+    with h5py.File(other, "w") as f:
+        f.create_dataset("data", data=np.arange(10.0))
+        f.attrs["filetype"] = "somebody-elses-results"
+    result = run(icsflow, ["info", other], tmp)
+    expect_exit(result, 4)
+    expect("is not an icsflow results file" in result.stderr, "stderr does not say why")
+    text_file = os.path.join(tmp, "text.h5")
+    with open(text_file, "w", encoding="utf-8") as stream:
+        stream.write("not HDF5\n")
+    result = run(icsflow, ["info", text_file], tmp)
+    expect_exit(result, 4)
+
+
+def check_info_results_file(icsflow, args, tmp):
+    result = run(icsflow, ["info", args.results], tmp)
+    expect_exit(result, 0)
+    for expected in ("format:           icsflow-results 1.0", "model:             queueing",
+                     "/series/queue_length", "/summary/moments/mean_sojourn"):
+        expect(expected in result.stdout, f"info output lacks {expected!r}")
+
+
+def check_version(icsflow, args, tmp):
+    result = run(icsflow, ["--version"], tmp)
+    expect_exit(result, 0)
+    expect(result.stdout.startswith("icsflow "), "the version banner does not start 'icsflow '")
+    expect("HDF5" in result.stdout, "the version banner lists no libraries")
+
+
+def check_models_and_params(icsflow, args, tmp):
+    result = run(icsflow, ["models"], tmp)
+    expect_exit(result, 0)
+    expect(any(line.startswith("queueing ") for line in result.stdout.splitlines()),
+           "the queueing model is not listed")
+    result = run(icsflow, ["params", "queueing"], tmp)
+    expect_exit(result, 0)
+    expect("`queueing.stages[].servers`" in result.stdout, "params lacks the queueing keys")
+    expect("`run.start_date`" in result.stdout, "params lacks the [run] keys")
+    result = run(icsflow, ["params", "no-such-model"], tmp)
+    expect_exit(result, 2)
+
+
+def check_run_default_output(icsflow, args, tmp):
+    """Without -o, results go to results/<config name>-<UTC time>.h5 under the working directory,
+    and the summary line names the file."""
+    result = run(icsflow, ["run", args.config, "-r", "3", "--threads", "2", "--progress",
+                           "none"], tmp)
+    expect_exit(result, 0)
+    expect(os.listdir(tmp) == ["results"], f"unexpected files: {os.listdir(tmp)}")
+    files = os.listdir(os.path.join(tmp, "results"))
+    stem = os.path.splitext(os.path.basename(args.config))[0]
+    expect(len(files) == 1 and files[0].startswith(stem + "-") and files[0].endswith(".h5"),
+           f"unexpected results files: {files}")
+    expect(result.stdout.startswith(os.path.join("results", files[0]) + ": 3 replications"),
+           "the summary does not name the file and the replications")
+
+
+def check_run_interrupted(icsflow, args, tmp):
+    """SIGINT during a run: exit 1, and neither the results file nor its .part is left."""
+    output = os.path.join(tmp, "interrupted.h5")
+    part = output + ".part"
+    command = [icsflow, "run", args.config, "-o", output, "--threads", "2", "--progress", "none"]
+    print(f"$ {' '.join(command)}")
+    process = subprocess.Popen(command, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        # The run has started writing once the partial file exists.
+        deadline = time.monotonic() + TIMEOUT
+        while not os.path.exists(part):
+            expect(process.poll() is None, f"icsflow ended (exit {process.returncode}) before "
+                   "it was interrupted")
+            expect(time.monotonic() < deadline, f"{part} did not appear")
+            time.sleep(0.001)
+        # Optionally later, while replications are running rather than while the run starts.
+        time.sleep(args.delay)
+        expect(process.poll() is None, "icsflow ended before it was interrupted")
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    print(f"  exit {process.returncode}\n  stdout: {stdout!r}\n  stderr: {stderr!r}")
+    expect(process.returncode == 1, f"exit code {process.returncode}, expected 1")
+    expect("interrupted" in stderr, "stderr does not report the interrupt")
+    expect(not os.path.exists(output), "a results file was left behind")
+    expect(not os.path.exists(part), "the .part file was left behind")
+    expect(os.listdir(tmp) == [], f"files were left behind: {os.listdir(tmp)}")
+
+
+def produce(icsflow, args, tmp):
+    """Runs `icsflow run CONFIG -o OUTPUT EXTRA...` for the results tests (fixture setup)."""
+    for stale in (args.output, args.output + ".part"):
+        if os.path.exists(stale):
+            os.remove(stale)
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    result = run(icsflow, ["run", args.config, "-o", args.output, "--progress", "none",
+                           *args.extra], tmp)
+    expect_exit(result, 0)
+    expect(os.path.exists(args.output), f"{args.output} was not written")
+    expect(not os.path.exists(args.output + ".part"), "the .part file was left behind")
+    expect(os.listdir(tmp) == [], f"files written to the working directory: {os.listdir(tmp)}")
+
+
+CHECKS = {
+    "validate-reports-every-error": check_validate_reports_every_error,
+    "validate-valid-config": check_validate_valid_config,
+    "validate-missing-file": check_validate_missing_file,
+    "run-bad-option": check_run_bad_option,
+    "run-default-output": check_run_default_output,
+    "run-interrupted": check_run_interrupted,
+    "info-missing-file": check_info_missing_file,
+    "info-not-icsflow-file": check_info_not_icsflow_file,
+    "info-results-file": check_info_results_file,
+    "version": check_version,
+    "models-and-params": check_models_and_params,
+    "produce": produce,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--icsflow", required=True, help="the program under test")
+    parser.add_argument("check", choices=sorted(CHECKS))
+    parser.add_argument("--config", help="configuration file the check uses")
+    parser.add_argument("--results", help="results file the check reads")
+    parser.add_argument("--output", help="results file to write (produce)")
+    parser.add_argument("--delay", type=float, default=0.0,
+                        help="seconds between the .part file appearing and SIGINT "
+                             "(run-interrupted)")
+    # Everything after "--" is passed on to `icsflow run` (produce).
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
+    args = parser.parse_args(argv)
+    args.extra = extra
+    icsflow = os.path.abspath(args.icsflow)
+    with tempfile.TemporaryDirectory(prefix="icsflow-cli-") as tmp:
+        try:
+            CHECKS[args.check](icsflow, args, tmp)
+        except CheckFailed as failure:
+            print(f"FAIL ({args.check}): {failure}")
+            return 1
+    print(f"OK ({args.check})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
