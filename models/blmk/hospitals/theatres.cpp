@@ -1,0 +1,159 @@
+#include "models/blmk/hospitals/theatres.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "models/blmk/system/world.hpp"
+
+namespace icsflow::models::blmk {
+
+Theatres::Theatres(World& world)
+    : w_(world),
+      rounders_(world.t.sessions.size()),
+      planned_rounders_(world.t.sessions.size()) {
+    for (const HospitalParams& h : w_.p.hospitals) {
+        for (const SpecialtyParams& s : w_.p.specialties) {
+            planned_.push_back(w_.stream("theatres/planned/" + h.id + "/" + s.id));
+        }
+    }
+}
+
+void Theatres::run_session(std::uint32_t series, double now) {
+    const SessionSeries& session = w_.t.sessions[series];
+    const std::uint32_t cases = rounders_[series].take(session.capacity_at(w_.t.calendar, now));
+    using K = SessionSeries::Kind;
+    switch (session.kind) {
+        case K::theatre_day_case:
+            day_cases(series, cases, now);
+            break;
+        case K::theatre_inpatient:
+            inpatients(series, cases, now);
+            break;
+        case K::independent_sector:
+            independent_sector(series, cases, now);
+            break;
+        default:
+            throw std::logic_error("theatres: not a theatre session");
+    }
+}
+
+void Theatres::treated(std::uint32_t id, double now) {
+    const Pathway& pathway = w_.pathways[id];
+    if (pathway.has(Pathway::cancer)) {
+        w_.metrics.cancer_treated(pathway.hospital, pathway.referral_time, now);
+    }
+    w_.close_pathway(id, ClockStop::admitted);
+}
+
+void Theatres::day_cases(std::uint32_t series, std::uint32_t cases, double now) {
+    const SessionSeries& session = w_.t.sessions[series];
+    const std::uint32_t planned =
+        std::min(cases, planned_rounders_[series].take(cases * session.other_share));
+    w_.metrics.activity(session.hospital, Activity::day_case, now, planned);
+    const std::size_t list =
+        w_.lists.rtt_list(session.hospital, session.specialty, Stage::admitted_day_case);
+    for (std::uint32_t k = planned; k < cases && !w_.lists.list(list).empty(); ++k) {
+        const std::uint32_t id = w_.lists.take(list);
+        w_.metrics.activity(session.hospital, Activity::day_case, now);
+        treated(id, now);
+    }
+}
+
+void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now) {
+    const SessionSeries& session = w_.t.sessions[series];
+    const std::uint32_t h = session.hospital;
+    const std::uint32_t s = session.specialty;
+    const std::uint32_t planned =
+        std::min(cases, planned_rounders_[series].take(cases * session.other_share));
+    bool beds_ran_out = false;
+    sim::RandomStream& stream = planned_[h * w_.p.specialties.size() + s];
+    for (std::uint32_t k = 0; k < planned; ++k) {
+        const auto place = static_cast<std::uint32_t>(w_.t.place_of_hospital[h].sample(stream));
+        if (!beds_ran_out && w_.beds.admit_elective(h, StayKind::planned, s, place, now)) {
+            w_.metrics.activity(h, Activity::elective_inpatient, now);
+        } else {
+            beds_ran_out = true;
+            w_.metrics.cancellation(h, now);
+        }
+    }
+    const std::size_t list = w_.lists.rtt_list(h, s, Stage::admitted_inpatient);
+    std::vector<std::uint32_t> cancelled;
+    for (std::uint32_t k = planned; k < cases && !w_.lists.list(list).empty(); ++k) {
+        const std::uint32_t id = w_.lists.take(list);
+        const Pathway& pathway = w_.pathways[id];
+        if (!beds_ran_out &&
+            w_.beds.admit_elective(h, StayKind::elective, s, pathway.place, now)) {
+            w_.metrics.activity(h, Activity::elective_inpatient, now);
+            treated(id, now);
+        } else {
+            beds_ran_out = true;
+            w_.metrics.cancellation(h, now);
+            cancelled.push_back(id);
+        }
+    }
+    // Cancelled patients go back on the list, at the rebooking priority or better, after the
+    // list is done (so the same session does not book them again).
+    const std::uint32_t rebook = w_.p.policy.cancellation_rebook_priority;
+    for (const std::uint32_t id : cancelled) {
+        Pathway& pathway = w_.pathways[id];
+        pathway.priority = static_cast<std::uint8_t>(std::min<std::uint32_t>(pathway.priority, rebook));
+        w_.lists.join(id, Stage::admitted_inpatient, now);
+    }
+}
+
+void Theatres::independent_sector(std::uint32_t series, std::uint32_t cases, double now) {
+    if (cases == 0) {
+        return;
+    }
+    const SessionSeries& session = w_.t.sessions[series];
+    const IndependentSectorContract& contract = w_.p.independent_sector[session.contract];
+    // Candidates from every day-case list in scope (a pooled list is visited once).
+    std::vector<std::size_t> lists;
+    for (std::uint32_t h = 0; h < w_.p.hospitals.size(); ++h) {
+        for (std::uint32_t s = 0; s < w_.p.specialties.size(); ++s) {
+            if (contract.scope.hospital(h) && contract.scope.specialty(s)) {
+                lists.push_back(w_.lists.rtt_list(h, s, Stage::admitted_day_case));
+            }
+        }
+    }
+    std::sort(lists.begin(), lists.end());
+    lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
+    const double latest_start = now - 7.0 * contract.min_weeks_waited;
+    // (key 1, key 2, id): smaller is chosen first.
+    std::vector<std::tuple<double, double, std::uint32_t>> candidates;
+    for (const std::size_t list : lists) {
+        const PathwayQueue& queue = w_.lists.list(list);
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+            const auto& entry = queue.entry_at(i);
+            const Pathway& pathway = w_.pathways[entry.item];
+            if (pathway.has(Pathway::cancer) || pathway.clock_start > latest_start ||
+                !contract.scope.hospital(pathway.hospital)) {
+                continue;
+            }
+            double first = 0.0;
+            switch (contract.rule) {
+                case IndependentSectorRule::longest_wait:
+                    first = 0.0;
+                    break;
+                case IndependentSectorRule::priority_then_longest_wait:
+                    first = pathway.priority;
+                    break;
+                case IndependentSectorRule::lowest_priority_first:
+                    first = -static_cast<double>(pathway.priority);
+                    break;
+            }
+            candidates.emplace_back(first, pathway.clock_start, entry.item);
+        }
+    }
+    const std::size_t n = std::min<std::size_t>(cases, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
+                      candidates.end());
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint32_t id = std::get<2>(candidates[k]);
+        w_.lists.leave(id);
+        w_.metrics.activity(w_.pathways[id].hospital, Activity::independent_sector, now);
+        treated(id, now);
+    }
+}
+
+}  // namespace icsflow::models::blmk

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/blmk/parameters/parameters.hpp"
+#include "models/blmk/system/patients.hpp"
+#include "sim/random/random_stream.hpp"
+
+namespace icsflow::models::blmk {
+
+struct World;
+
+// The hospitals' RTT lists: for each hospital and specialty, the first-outpatient, follow-up,
+// day-case and inpatient lists, and each hospital's diagnostic lists by modality. A pooled
+// specialty has one list per stage shared by every hospital. Lists are ordered by the policy's
+// discipline: priority class, then the RTT clock (longest wait first).
+//
+// Every movement is counted per stage (joined, left), so the end-of-run check that
+// joined = left + still waiting holds for every stage of every run.
+class WaitingLists {
+public:
+    explicit WaitingLists(World& world);
+
+    // Puts pathway `id` on the list for `stage` (its hospital, specialty and, for
+    // diagnostics, modality decide which list).
+    void join(std::uint32_t id, Stage stage, double now);
+    // The next patient on `list` by its discipline, taken off the list. Precondition: not empty.
+    std::uint32_t take(std::size_t list);
+    // Takes `id` off whatever list holds it.
+    void leave(std::uint32_t id);
+
+    [[nodiscard]] std::size_t rtt_list(std::uint32_t hospital, std::uint32_t specialty,
+                                       Stage stage) const;
+    [[nodiscard]] std::size_t diagnostic_list(std::uint32_t hospital,
+                                              std::uint32_t modality) const;
+    [[nodiscard]] PathwayQueue& list(std::size_t index) { return queues_[index]; }
+    [[nodiscard]] std::size_t list_count() const { return queues_.size(); }
+
+    // Removals other than treatment: each waiting patient leaves with the weekly hazard, drawn
+    // per list once a day. Suspected-cancer pathways are not removed.
+    void daily_removals(double now);
+
+    // A booking policy change: lists re-ordered under the new discipline.
+    void change_policy(const PolicyChange& change);
+
+    // Inserts the configured initial list (at the start of the run).
+    void insert_initial_list(double now);
+
+    [[nodiscard]] std::uint64_t joined(std::size_t stage) const { return joined_[stage]; }
+    [[nodiscard]] std::uint64_t left(std::size_t stage) const { return left_[stage]; }
+    [[nodiscard]] std::uint64_t waiting(std::size_t stage) const;
+    [[nodiscard]] std::size_t memory_bytes() const;
+
+private:
+    [[nodiscard]] std::size_t list_of(const Pathway& pathway, Stage stage) const;
+    [[nodiscard]] std::uint32_t queue_priority(const Pathway& pathway, Stage stage) const;
+
+    World& w_;
+    std::vector<std::uint32_t> positions_;  // heap position by pathway id (PathwayPositions)
+    std::size_t hospitals_;
+    std::size_t specialties_;
+    std::vector<PathwayQueue> queues_;
+    std::vector<std::uint8_t> list_stage_;  // the stage of each list
+    std::size_t diagnostic_base_ = 0;
+    std::vector<bool> pooled_;
+    sim::RandomStream removals_;
+    sim::RandomStream initial_;
+    std::array<std::uint64_t, kStages> joined_{};
+    std::array<std::uint64_t, kStages> left_{};
+};
+
+}  // namespace icsflow::models::blmk
