@@ -109,7 +109,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     provenance.replications = replications;
     provenance.threads = threads;
     ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
-                        format_date(loaded.run.start_date)};
+                        format_date(loaded.run.start_date), loaded.base_files};
 
     ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
     BatchOptions batch;

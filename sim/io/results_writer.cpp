@@ -80,6 +80,15 @@ void ResultsWriter::write_root_attributes(const Provenance& p, const ConfigRecor
         "long_name", "configuration text exactly as read from " + config.path);
     config_group.open_dataset("resolved")
         .set_attribute("long_name", "every parameter the model used, defaults included (TOML)");
+    // The inherited files too, so that the file alone reproduces the run.
+    h5::Group bases = config_group.create_group("bases");
+    for (std::size_t i = 0; i < config.base_files.size(); ++i) {
+        const std::string name = std::to_string(i);
+        bases.write_string_dataset(name, config.base_files[i].second);
+        h5::Dataset base = bases.open_dataset(name);
+        base.set_attribute("path", config.base_files[i].first);
+        base.set_attribute("long_name", "configuration inherited through `base`, exactly as read");
+    }
 }
 
 void ResultsWriter::write_axes(const ConfigRecord& config) {

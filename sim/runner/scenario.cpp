@@ -123,6 +123,10 @@ LoadedScenario load_document(const ModelRegistry& registry, ConfigDocument docum
     loaded.config_text = document.text();
     loaded.resolved_text = document.resolved_text();
     loaded.config_path = document.file_name();
+    const auto& sources = document.sources();
+    for (std::size_t i = 1; i < sources.size(); ++i) {
+        loaded.base_files.emplace_back(sources[i].path, sources[i].text);
+    }
     return loaded;
 }
 

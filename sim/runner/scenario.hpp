@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/config/config_document.hpp"
@@ -75,6 +76,8 @@ struct LoadedScenario {
     std::string config_text;    // exactly as read
     std::string resolved_text;  // every parameter used, defaults included
     std::string config_path;
+    // Files the configuration inherits through `base = "..."`, nearest first: (path, text as read).
+    std::vector<std::pair<std::string, std::string>> base_files;
 };
 
 // Reads `path`, checks every key against the [run] dictionary and the chosen model's, and builds
