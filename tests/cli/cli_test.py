@@ -154,6 +154,25 @@ def check_models_and_params(icsflow, args, tmp):
     expect_exit(result, 2)
 
 
+# docs/parameters.md is a preamble, this marker line, then exactly what `icsflow params` prints.
+PARAMS_MARKER = "<!-- generated: everything below is `icsflow params` -->"
+
+
+def check_params_doc_current(icsflow, args, tmp):
+    result = run(icsflow, ["params"], tmp)
+    expect_exit(result, 0)
+    with open(args.document, encoding="utf-8") as stream:
+        document = stream.read()
+    expect(PARAMS_MARKER in document, f"{args.document} lacks the line {PARAMS_MARKER!r}")
+    generated = document.split(PARAMS_MARKER, 1)[1].lstrip("\n")
+    if generated != result.stdout:
+        doc_lines, out_lines = generated.splitlines(), result.stdout.splitlines()
+        first = next((i for i, (a, b) in enumerate(zip(doc_lines, out_lines)) if a != b),
+                     min(len(doc_lines), len(out_lines)))
+        raise CheckFailed(f"{args.document} is out of date from its line after the marker "
+                          f"+{first + 1}; regenerate it with scripts/update-parameters-doc.sh")
+
+
 def check_run_default_output(icsflow, args, tmp):
     """Without -o, results go to results/<config name>-<UTC time>.h5 under the working directory,
     and the summary line names the file."""
@@ -228,6 +247,7 @@ CHECKS = {
     "info-results-file": check_info_results_file,
     "version": check_version,
     "models-and-params": check_models_and_params,
+    "params-doc-current": check_params_doc_current,
     "produce": produce,
 }
 
@@ -239,6 +259,7 @@ def main():
     parser.add_argument("--config", help="configuration file the check uses")
     parser.add_argument("--results", help="results file the check reads")
     parser.add_argument("--output", help="results file to write (produce)")
+    parser.add_argument("--document", help="document the check compares (params-doc-current)")
     parser.add_argument("--delay", type=float, default=0.0,
                         help="seconds between the .part file appearing and SIGINT "
                              "(run-interrupted)")
