@@ -1,11 +1,14 @@
 #include "sim/cli/cli.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "sim/cli/exit_codes.hpp"
@@ -47,6 +50,37 @@ std::string default_output_path(const std::string& config_path) {
     return "results/" + stem + "-" + compact_utc_timestamp() + ".h5";
 }
 
+// A summary that names a period (the month of a peak): its most frequent label, how often, and
+// the range of labels over the replications.
+void print_time_index_summary(const OutputSchema& schema, const SummarySpec& spec,
+                              const std::vector<double>& values) {
+    const TimeAxis* axis = nullptr;
+    for (const TimeAxis& candidate : schema.time_axes()) {
+        if (candidate.name == spec.index_of_axis) {
+            axis = &candidate;
+        }
+    }
+    if (axis == nullptr || values.empty()) {
+        return;
+    }
+    std::map<long, std::size_t> counts;
+    for (const double value : values) {
+        ++counts[std::lround(value)];
+    }
+    const auto label = [&](long index) {
+        return index >= 0 && static_cast<std::size_t>(index) < axis->labels.size()
+                   ? axis->labels[static_cast<std::size_t>(index)]
+                   : std::string("?");
+    };
+    const auto mode = std::max_element(counts.begin(), counts.end(),
+                                       [](auto& a, auto& b) { return a.second < b.second; });
+    char text[160];
+    std::snprintf(text, sizeof text, "%s in %zu of %zu (range %s to %s)",
+                  label(mode->first).c_str(), mode->second, values.size(),
+                  label(counts.begin()->first).c_str(), label(counts.rbegin()->first).c_str());
+    std::printf("%-60s %s\n", spec.long_name.c_str(), text);
+}
+
 void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
                    const BatchReport& report) {
     const OutputSchema& schema = loaded.scenario->schema();
@@ -66,6 +100,10 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
             std::printf("%-60s %14s %14s\n", "summary (mean over replications)", "mean",
                         "95% half-width");
             header = true;
+        }
+        if (!spec.index_of_axis.empty()) {
+            print_time_index_summary(schema, spec, writer.summary_values(s));
+            continue;
         }
         const Moments& m = writer.summary_moments()[s];
         const double half_width = 1.96 * m.standard_error();

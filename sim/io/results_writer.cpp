@@ -33,6 +33,7 @@ ResultsWriter::ResultsWriter(std::string path, const OutputSchema& schema,
         create_series();
         create_summaries();
         moments_.assign(schema_.summaries().size(), Moments{});
+        values_.assign(schema_.summaries().size(), {});
         wall_seconds_.assign(replications_, 0.0);
         events_.assign(replications_, 0);
     } catch (...) {
@@ -176,6 +177,9 @@ void ResultsWriter::create_summaries() {
             values.create_dataset(spec.name, h5::ElementType::float64, {replications_});
         dataset.set_attribute("units", spec.units);
         dataset.set_attribute("long_name", spec.long_name);
+        if (!spec.index_of_axis.empty()) {
+            dataset.set_attribute("time_axis", spec.index_of_axis);
+        }
         dataset.attach_scale(replication_scale, 0);
         summary_values_.push_back(std::move(dataset));
     }
@@ -198,6 +202,7 @@ void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& resul
         const double value = result.summaries.at(s);
         summary_values_[s].write_block({row}, {1}, &value);
         moments_[s].add(value);
+        values_[s].push_back(value);
     }
     wall_seconds_[row] = result.wall_seconds;
     events_[row] = static_cast<std::int64_t>(result.events);

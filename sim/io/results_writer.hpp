@@ -49,6 +49,10 @@ class ResultsWriter : public ResultSink {
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] const std::string& part_path() const { return part_path_; }
     [[nodiscard]] const std::vector<Moments>& summary_moments() const { return moments_; }
+    // Every replication's value of summary `s`, in replication order.
+    [[nodiscard]] const std::vector<double>& summary_values(std::size_t s) const {
+        return values_.at(s);
+    }
 
   private:
     void write_root_attributes(const Provenance& provenance, const ConfigRecord& config);
@@ -66,6 +70,7 @@ class ResultsWriter : public ResultSink {
     std::vector<h5::Dataset> series_;
     std::vector<h5::Dataset> summary_values_;
     std::vector<Moments> moments_;
+    std::vector<std::vector<double>> values_;
     std::vector<double> wall_seconds_;
     std::vector<std::int64_t> events_;
     std::uint64_t written_ = 0;

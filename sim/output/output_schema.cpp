@@ -78,6 +78,17 @@ SummaryId OutputSchema::add_summary(SummarySpec spec) {
     return static_cast<SummaryId>(summaries_.size() - 1);
 }
 
+SummaryId OutputSchema::add_time_index_summary(SummarySpec spec, std::string time_axis) {
+    const bool known = std::any_of(time_axes_.begin(), time_axes_.end(),
+                                   [&](const TimeAxis& axis) { return axis.name == time_axis; });
+    if (!known) {
+        throw std::logic_error("summary '" + spec.name + "' indexes unknown time axis '" +
+                               time_axis + "'");
+    }
+    spec.index_of_axis = std::move(time_axis);
+    return add_summary(std::move(spec));
+}
+
 const CategoryAxis& OutputSchema::category_axis(const std::string& name) const {
     return find_named(category_axes_, name, "category axis");
 }

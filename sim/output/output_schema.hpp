@@ -52,6 +52,9 @@ struct SummarySpec {
     std::string long_name;
     std::string units;
     bool headline = false;  // printed in the run summary
+    // Non-empty when the value is an index into this time axis (the month of a peak): stored as
+    // the attribute `time_axis`, and summarised by its most frequent label rather than a mean.
+    std::string index_of_axis{};
 };
 
 using SeriesId = std::uint32_t;
@@ -66,6 +69,8 @@ class OutputSchema {
     void add_time_axis(TimeAxis axis);
     SeriesId add_series(SeriesSpec spec);
     SummaryId add_summary(SummarySpec spec);
+    // A summary whose value is an index into time axis `time_axis` (the month of a peak).
+    SummaryId add_time_index_summary(SummarySpec spec, std::string time_axis);
 
     [[nodiscard]] const std::vector<CategoryAxis>& category_axes() const { return category_axes_; }
     [[nodiscard]] const std::vector<TimeAxis>& time_axes() const { return time_axes_; }

@@ -31,7 +31,7 @@ double ratio(double numerator, double denominator) {
 
 const char* activity_name(std::size_t a) {
     static constexpr const char* names[] = {
-        "outpatient_first",   "outpatient_follow_up", "diagnostics_mri",
+        "outpatient_first",   "outpatient_follow_up",  "diagnostics_mri",
         "diagnostics_ct",     "diagnostics_endoscopy", "day_case",
         "elective_inpatient", "emergency_admission",   "other_non_elective",
         "ae_attendance",      "independent_sector"};
@@ -174,7 +174,9 @@ void Metrics::cancer_treated(std::uint32_t hospital, double referral_time, doubl
     }
 }
 
-void Metrics::cancellation(std::uint32_t hospital, double now) { cancellations_.add(now, hospital); }
+void Metrics::cancellation(std::uint32_t hospital, double now) {
+    cancellations_.add(now, hospital);
+}
 
 void Metrics::beds(std::uint32_t hospital, double now, double occupied, double available,
                    double medically_fit, double boarding) {
@@ -190,8 +192,7 @@ void Metrics::community(std::uint32_t place, std::size_t service, double now, do
     community_in_service_[place * kCommunityServices + service].set(now, in_service);
 }
 
-void Metrics::community_started(std::uint32_t place, std::size_t service, double now,
-                                double wait) {
+void Metrics::community_started(std::uint32_t place, std::size_t service, double now, double wait) {
     community_starts_.add(now, place * kCommunityServices + service);
     community_wait_sum_.add(now, place * kCommunityServices + service, wait);
 }
@@ -312,8 +313,8 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
                               labels(kCommunityServices, community_service_name)});
 
     using K = sim::SeriesKind;
-    for (const auto& [axis, suffix] : std::vector<std::pair<std::string, std::string>>{
-             {"month", ""}, {"week", "_weekly"}}) {
+    for (const auto& [axis, suffix] :
+         std::vector<std::pair<std::string, std::string>>{{"month", ""}, {"week", "_weekly"}}) {
         auto add = [&](const std::string& name, const std::string& long_name,
                        const std::string& units_text, std::vector<std::string> dims, K kind) {
             schema.add_series({name + suffix, long_name, units_text, axis, std::move(dims), kind});
@@ -332,17 +333,17 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
             K::stock);
         add("over_78_weeks", "pathways waiting 78 weeks or more", "pathways", {"reporting_unit"},
             K::stock);
-        add("over_104_weeks", "pathways waiting 104 weeks or more", "pathways",
-            {"reporting_unit"}, K::stock);
+        add("over_104_weeks", "pathways waiting 104 weeks or more", "pathways", {"reporting_unit"},
+            K::stock);
         add("waiting_by_stage", "incomplete pathways by the list they are on", "pathways",
             {"reporting_unit", "stage"}, K::stock);
-        add("clock_starts", "RTT clock starts (referrals reaching a modelled hospital)",
-            "pathways", {"trust", "specialty"}, K::flow);
+        add("clock_starts", "RTT clock starts (referrals reaching a modelled hospital)", "pathways",
+            {"trust", "specialty"}, K::flow);
         add("clock_stops_admitted", "admitted clock stops (treatment as a day case or inpatient)",
             "pathways", {"trust", "specialty"}, K::flow);
         add("clock_stops_non_admitted",
-            "non-admitted clock stops (treated or discharged in clinic, or after DNAs)",
-            "pathways", {"trust", "specialty"}, K::flow);
+            "non-admitted clock stops (treated or discharged in clinic, or after DNAs)", "pathways",
+            {"trust", "specialty"}, K::flow);
         add("removals_other_than_treatment", "removals from the list other than treatment",
             "pathways", {"trust", "specialty"}, K::flow);
         add("activity", "activity by point of delivery", "attendances or spells",
@@ -353,23 +354,23 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
             "patients", {"provider", "modality"}, K::stock);
         add("cancer_treatments", "first treatments after a suspected-cancer referral", "patients",
             {"reporting_unit"}, K::flow);
-        add("cancer_treated_within_62_days", "... of which within 62 days of referral",
-            "patients", {"reporting_unit"}, K::flow);
+        add("cancer_treated_within_62_days", "... of which within 62 days of referral", "patients",
+            {"reporting_unit"}, K::flow);
         add("cancer_62_day_share", "share of cancer treatments within 62 days", "1",
             {"reporting_unit"}, K::statistic);
-        add("beds_occupied", "general and acute beds occupied", "beds", {"provider"},
-            K::time_mean);
+        add("beds_occupied", "general and acute beds occupied", "beds", {"provider"}, K::time_mean);
         add("beds_occupied_peak", "general and acute beds occupied, peak", "beds", {"provider"},
             K::maximum);
         add("beds_available", "general and acute beds open", "beds", {"provider"}, K::time_mean);
         add("bed_occupancy_share", "mean occupied / mean open beds", "1", {"provider"},
             K::statistic);
-        add("beds_medically_fit", "beds held by medically fit patients (delayed transfers)",
-            "beds", {"provider"}, K::time_mean);
+        add("beds_medically_fit", "beds held by medically fit patients (delayed transfers)", "beds",
+            {"provider"}, K::time_mean);
         add("emergency_waiting_for_bed", "emergency patients admitted but waiting for a bed",
             "patients", {"provider"}, K::time_mean);
-        add("on_the_day_cancellations", "elective operations cancelled on the day for want of a bed",
-            "operations", {"provider"}, K::flow);
+        add("on_the_day_cancellations",
+            "elective operations cancelled on the day for want of a bed", "operations",
+            {"provider"}, K::flow);
         add("community_waiting", "patients in hospital waiting for the service", "patients",
             {"place", "community_service"}, K::time_mean);
         add("community_in_service", "clients receiving the service", "clients",
@@ -380,8 +381,11 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
             {"place", "community_service"}, K::statistic);
     }
     schema.add_series({"activity_vs_prior_year",
-                       "BLMK activity as a share of the same month a year earlier", "1", "month",
-                       {"phase3_measure"}, sim::SeriesKind::statistic});
+                       "BLMK activity as a share of the same month a year earlier",
+                       "1",
+                       "month",
+                       {"phase3_measure"},
+                       sim::SeriesKind::statistic});
 
     auto summary = [&](const std::string& name, const std::string& long_name,
                        const std::string& units_text, bool headline) {
@@ -389,19 +393,22 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     };
     summary("list_first_month", "waiting list at the end of the first month", "pathways", false);
     summary("list_peak", "waiting list at its peak month (analysis window)", "pathways", true);
-    summary("list_peak_month", "month of the peak (index into /axes/month)", "month index", true);
+    schema.add_time_index_summary(
+        {"list_peak_month", "month of the peak (index into /axes/month)", "month index", true},
+        "month");
     summary("list_peak_vs_prior_year", "list at its peak / the same month a year earlier", "1",
             true);
     summary("list_end", "waiting list at the end", "pathways", true);
     summary("list_end_vs_prior_year", "list at the end / a year earlier", "1", true);
     summary("over_52_peak", "52+ week waiters at their peak month (analysis window)", "pathways",
             true);
-    summary("over_52_peak_month", "month of the 52-week peak (index into /axes/month)",
-            "month index", false);
+    schema.add_time_index_summary(
+        {"over_52_peak_month", "month of the 52-week peak (index into /axes/month)", "month index",
+         false},
+        "month");
     summary("over_52_end", "52+ week waiters at the end", "pathways", false);
     summary("census_list", "waiting list in the census month", "pathways", false);
-    summary("census_within_18_weeks_share", "share under 18 weeks in the census month", "1",
-            false);
+    summary("census_within_18_weeks_share", "share under 18 weeks in the census month", "1", false);
     summary("census_median_wait_weeks", "median wait in the census month", "weeks", false);
     summary("census_p92_wait_weeks", "92nd percentile wait in the census month", "weeks", false);
     summary("census_over_52_weeks", "52+ week waiters in the census month", "pathways", false);
@@ -424,8 +431,8 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
             "first 12 months: mean beds held by medically fit patients", "beds", false);
     summary("first_year_cancellations", "first 12 months: on-the-day cancellations", "per year",
             false);
-    summary("first_year_cancer_62_day_share", "first 12 months: cancer treated within 62 days",
-            "1", false);
+    summary("first_year_cancer_62_day_share", "first 12 months: cancer treated within 62 days", "1",
+            false);
     summary("first_year_diagnostic_over_6_weeks_share",
             "first 12 months: mean share of the diagnostic list waiting 6+ weeks", "1", false);
     for (const TargetParams& target : p.analysis.targets) {
@@ -440,8 +447,8 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
         const std::string stage = stage_name(s);
         summary("stage_" + stage + "_entered", "patients who joined the " + stage + " list",
                 "pathways", false);
-        summary("stage_" + stage + "_left", "patients who left the " + stage + " list",
-                "pathways", false);
+        summary("stage_" + stage + "_left", "patients who left the " + stage + " list", "pathways",
+                false);
         summary("stage_" + stage + "_remaining",
                 "patients on the " + stage + " list at the end (still in the system)", "pathways",
                 false);
@@ -512,8 +519,8 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
         auto& community_wait = series("community_wait_days" + f.suffix);
         for (std::size_t per = 0; per < f.periods; ++per) {
             for (std::size_t u = 0; u < units_; ++u) {
-                const double n = f.monthly ? cancer_treated_.monthly(per, u)
-                                           : cancer_treated_.weekly(per, u);
+                const double n =
+                    f.monthly ? cancer_treated_.monthly(per, u) : cancer_treated_.weekly(per, u);
                 const double k = f.monthly ? cancer_within_62_.monthly(per, u)
                                            : cancer_within_62_.weekly(per, u);
                 cancer_share[per * units_ + u] = ratio(k, n);
@@ -546,8 +553,10 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
         auto& occupancy = series("bed_occupancy_share" + f.suffix);
         for (std::size_t per = 0; per < f.periods; ++per) {
             for (std::size_t h = 0; h < hospitals_; ++h) {
-                const auto& occ = f.monthly ? beds_occupied_[h].monthly() : beds_occupied_[h].weekly();
-                const auto& av = f.monthly ? beds_available_[h].monthly() : beds_available_[h].weekly();
+                const auto& occ =
+                    f.monthly ? beds_occupied_[h].monthly() : beds_occupied_[h].weekly();
+                const auto& av =
+                    f.monthly ? beds_available_[h].monthly() : beds_available_[h].weekly();
                 occupancy[per * hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
             }
         }
@@ -573,9 +582,8 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
                 return system_activity(
                     month, {Activity::outpatient_first, Activity::outpatient_follow_up});
             case Phase3Measure::diagnostic:
-                return system_activity(month,
-                                       {Activity::diagnostics_mri, Activity::diagnostics_ct,
-                                        Activity::diagnostics_endoscopy});
+                return system_activity(month, {Activity::diagnostics_mri, Activity::diagnostics_ct,
+                                               Activity::diagnostics_endoscopy});
             case Phase3Measure::endoscopy:
                 return system_activity(month, {Activity::diagnostics_endoscopy});
             case Phase3Measure::non_elective:
@@ -590,15 +598,16 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
     // Partial first or last months are not comparable with a whole month.
     auto whole = [&](std::size_t month) {
         const double length = t_.months.end(month) - t_.months.start(month);
-        return length >= 28.0 && t_.calendar.date_at(t_.months.start(month)).day() ==
-                                      std::chrono::day{1};
+        return length >= 28.0 &&
+               t_.calendar.date_at(t_.months.start(month)).day() == std::chrono::day{1};
     };
     for (std::size_t month = 12; month < months; ++month) {
         if (!whole(month) || !whole(month - 12)) {
             continue;
         }
         for (std::size_t m = 0; m < kPhase3Measures; ++m) {
-            vs_prior[month * kPhase3Measures + m] = ratio(measure(month, m), measure(month - 12, m));
+            vs_prior[month * kPhase3Measures + m] =
+                ratio(measure(month, m), measure(month - 12, m));
         }
     }
 
@@ -708,9 +717,8 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
         set("first_year_winter_occupancy_share", ratio(winter_occupied, winter_available));
         set("first_year_delayed_transfer_beds", length > 0 ? fit / length : kNaN);
     }
-    set("first_year_cancer_62_day_share",
-        ratio(first_year(cancer_within_62_, all, all + 1, 1),
-              first_year(cancer_treated_, all, all + 1, 1)));
+    set("first_year_cancer_62_day_share", ratio(first_year(cancer_within_62_, all, all + 1, 1),
+                                                first_year(cancer_treated_, all, all + 1, 1)));
     {
         double share_sum = 0.0;
         double share_n = 0.0;
@@ -738,8 +746,7 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
         } else if (target.measure == "endoscopy_activity") {
             m = static_cast<std::size_t>(Phase3Measure::endoscopy);
         }
-        const double value =
-            month < months ? vs_prior[month * kPhase3Measures + m] : kNaN;
+        const double value = month < months ? vs_prior[month * kPhase3Measures + m] : kNaN;
         set("target_" + target.name + "_ratio", value);
         set("target_" + target.name + "_met",
             std::isnan(value) ? kNaN : (value >= target.threshold ? 1.0 : 0.0));
