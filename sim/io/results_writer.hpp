@@ -24,7 +24,7 @@ struct ConfigRecord {
     std::string resolved_text;  // every parameter used, defaults included
     std::string start_date;     // "2019-04-01": time axes are days since this date
     // Files inherited through `base = "..."`, nearest first: (path, text exactly as read).
-    std::vector<std::pair<std::string, std::string>> base_files;
+    std::vector<std::pair<std::string, std::string>> base_files{};
 };
 
 // Writes a results file, format v1 (docs/results-format.md), as the batch's result sink.

@@ -77,7 +77,7 @@ struct LoadedScenario {
     std::string resolved_text;  // every parameter used, defaults included
     std::string config_path;
     // Files the configuration inherits through `base = "..."`, nearest first: (path, text as read).
-    std::vector<std::pair<std::string, std::string>> base_files;
+    std::vector<std::pair<std::string, std::string>> base_files{};
 };
 
 // Reads `path`, checks every key against the [run] dictionary and the chosen model's, and builds
