@@ -5,14 +5,13 @@
 namespace icsflow::models::blmk {
 
 Clinics::Clinics(World& world)
-    : w_(world),
-      rounders_(world.t.sessions.size()),
-      other_rounders_(world.t.sessions.size()) {
+    : w_(world), rounders_(world.t.sessions.size()), other_rounders_(world.t.sessions.size()) {
     for (const HospitalParams& h : w_.p.hospitals) {
         for (const SpecialtyParams& s : w_.p.specialties) {
             attendance_.push_back(w_.stream("clinics/attendance/" + h.id + "/" + s.id));
         }
         cancer_.push_back(w_.stream("clinics/cancer/" + h.id));
+        other_attendance_.push_back(w_.stream("clinics/other_attendance/" + h.id));
     }
 }
 
@@ -30,15 +29,16 @@ void Clinics::run_session(std::uint32_t series, double now) {
         case K::outpatient_follow_up:
             // Slots of patients not on an RTT pathway: attended unless they DNA.
             w_.metrics.activity(session.hospital, Activity::outpatient_follow_up, now,
-                                other * (1.0 - w_.t.dna_probability(false, now)));
+                                static_cast<double>(other_attendance_[session.hospital].binomial(
+                                    other, 1.0 - w_.t.dna_probability(false, now))));
             follow_ups(series, rtt, now);
             break;
         case K::diagnostic:
-            w_.metrics.activity(session.hospital,
-                                static_cast<Activity>(static_cast<std::size_t>(
-                                                          Activity::diagnostics_mri) +
-                                                      session.specialty),
-                                now, other);
+            w_.metrics.activity(
+                session.hospital,
+                static_cast<Activity>(static_cast<std::size_t>(Activity::diagnostics_mri) +
+                                      session.specialty),
+                now, other);
             tests(series, rtt, now);
             break;
         default:
@@ -49,8 +49,7 @@ void Clinics::run_session(std::uint32_t series, double now) {
 bool Clinics::did_not_attend(std::uint32_t id, Stage stage, std::uint32_t hospital, double now) {
     Pathway& pathway = w_.pathways[id];
     const bool first = stage == Stage::outpatient_first;
-    sim::RandomStream& stream =
-        attendance_[hospital * w_.p.specialties.size() + pathway.specialty];
+    sim::RandomStream& stream = attendance_[hospital * w_.p.specialties.size() + pathway.specialty];
     if (!stream.bernoulli(w_.t.dna_probability(first, now))) {
         return false;
     }
@@ -127,8 +126,8 @@ void Clinics::follow_ups(std::uint32_t series, std::uint32_t slots, double now) 
 void Clinics::tests(std::uint32_t series, std::uint32_t slots, double now) {
     const SessionSeries& session = w_.t.sessions[series];
     const std::size_t list = w_.lists.diagnostic_list(session.hospital, session.specialty);
-    const auto activity = static_cast<Activity>(static_cast<std::size_t>(Activity::diagnostics_mri) +
-                                                session.specialty);
+    const auto activity = static_cast<Activity>(
+        static_cast<std::size_t>(Activity::diagnostics_mri) + session.specialty);
     for (std::uint32_t k = 0; k < slots && !w_.lists.list(list).empty(); ++k) {
         const std::uint32_t id = w_.lists.take(list);
         w_.metrics.activity(session.hospital, activity, now);
@@ -143,19 +142,18 @@ void Clinics::decide(std::uint32_t id, double now) {
         w_.close_pathway(id, ClockStop::non_admitted);
         return;
     }
-    w_.lists.join(id,
-                  pathway.has(Pathway::day_case) ? Stage::admitted_day_case
-                                                 : Stage::admitted_inpatient,
-                  now);
+    w_.lists.join(
+        id, pathway.has(Pathway::day_case) ? Stage::admitted_day_case : Stage::admitted_inpatient,
+        now);
 }
 
 void Clinics::cancer_decision(std::uint32_t id, double now) {
     const Pathway& pathway = w_.pathways[id];
     if (pathway.has(Pathway::will_admit)) {
-        w_.lists.join(id,
-                      pathway.has(Pathway::day_case) ? Stage::admitted_day_case
-                                                     : Stage::admitted_inpatient,
-                      now);
+        w_.lists.join(
+            id,
+            pathway.has(Pathway::day_case) ? Stage::admitted_day_case : Stage::admitted_inpatient,
+            now);
         return;
     }
     w_.scheduler.schedule_in(w_.p.cancer.non_surgical_delay.sample(cancer_[pathway.hospital]),

@@ -20,7 +20,7 @@ struct World;
 // After a first appointment a patient goes for a test, to a follow-up, or to the decision; the
 // decision is admission (onto the day-case or inpatient list) or a non-admitted clock stop.
 class Clinics {
-public:
+  public:
     explicit Clinics(World& world);
 
     void run_session(std::uint32_t series, double now);
@@ -29,7 +29,7 @@ public:
     // Non-surgical cancer treatment starts: the clock stops, the 62-day measure is taken.
     void treatment_starts(std::uint32_t id, double now);
 
-private:
+  private:
     void first_appointments(std::uint32_t series, std::uint32_t slots, double now);
     void follow_ups(std::uint32_t series, std::uint32_t slots, double now);
     void tests(std::uint32_t series, std::uint32_t slots, double now);
@@ -38,10 +38,11 @@ private:
     void decide(std::uint32_t id, double now);
 
     World& w_;
-    std::vector<sim::SlotRounder> rounders_;        // [series]
-    std::vector<sim::SlotRounder> other_rounders_;  // [series]: non-RTT share
-    std::vector<sim::RandomStream> attendance_;     // [hospital][specialty]
-    std::vector<sim::RandomStream> cancer_;         // [hospital]
+    std::vector<sim::SlotRounder> rounders_;           // [series]
+    std::vector<sim::SlotRounder> other_rounders_;     // [series]: non-RTT share
+    std::vector<sim::RandomStream> attendance_;        // [hospital][specialty]
+    std::vector<sim::RandomStream> cancer_;            // [hospital]
+    std::vector<sim::RandomStream> other_attendance_;  // [hospital]: patients not on RTT pathways
 };
 
 }  // namespace icsflow::models::blmk
