@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""Checks scripts/briefing.py on a BLMK results file, as a user would run it.
+
+    test_briefing.py --results RESULTS.h5 [--briefing scripts/briefing.py]
+
+1. The briefing of RESULTS: every chart is a real PNG of board size with something drawn on it,
+   briefing.html embeds them all and briefing.md links them, no temporary files are left, the
+   summary has 3 to 5 sentences, and the numbers it states agree with the file read here
+   independently with h5py: the month and height of the waiting-list peak (all modelled
+   hospitals, analysis window of /config/resolved) and the runs meeting each Phase 3 target.
+2. --compare RESULTS against itself (paired difference zero): compare.png and the sentence.
+3. Bad input: a missing file, a text file and an HDF5 file that is no icsflow results file give
+   exit status 4 with the file named; --labels without --compare gives 2. Nothing is written.
+
+Exit status 0 if all checks pass, 1 with the failures otherwise. Runs briefing.py with the same
+interpreter as this script (Debian's /usr/bin/python3, which has h5py and matplotlib).
+"""
+
+import argparse
+import datetime as dt
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+import h5py
+import numpy as np
+
+CHARTS = ["waiting_list.png", "phase3_activity.png", "long_waits.png", "beds.png"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+TIMEOUT = 240
+
+
+class Failures:
+    def __init__(self):
+        self.items = []
+
+    def check(self, condition, message):
+        if not condition:
+            self.items.append(message)
+            print(f"  FAIL: {message}")
+        return condition
+
+
+def run_briefing(script, args):
+    command = [sys.executable, script, *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    print(f"$ briefing.py {' '.join(args)}\n  exit {result.returncode}")
+    for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
+        if stream.strip():
+            print(f"  {name}:\n" + "".join(f"    {line}\n" for line in stream.splitlines()))
+    return result
+
+
+def text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def stated_count(value):
+    return int(value.replace(",", ""))
+
+
+def matches_rounded(stated, exact):
+    """briefing.py rounds counts half up: to 100 from 10,000, to 10 from 1,000."""
+    step = 100 if abs(exact) >= 10000 else (10 if abs(exact) >= 1000 else 1)
+    return stated == int(math.floor(exact / step + 0.5) * step)
+
+
+def png_size(path):
+    with open(path, "rb") as stream:
+        head = stream.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def check_png(f, path):
+    if not f.check(os.path.isfile(path), f"{path} was not written"):
+        return
+    f.check(os.path.getsize(path) > 30000, f"{path} is only {os.path.getsize(path)} bytes")
+    size = png_size(path)
+    if not f.check(size is not None, f"{path} is not a PNG file"):
+        return
+    width, height = size
+    f.check(width >= 1600 and height >= 900, f"{path} is {width}x{height}, too small for a board")
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.image
+    pixels = matplotlib.image.imread(path)[..., :3]
+    drawn = np.mean(np.any(pixels < 0.9, axis=2))
+    colours = len(np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+    f.check(drawn > 0.02, f"{path} is nearly blank ({100 * drawn:.1f}% drawn)")
+    f.check(colours > 50, f"{path} has only {colours} colours")
+
+
+def independent_peak(path):
+    """Peak of the all-hospital waiting list in the analysis window, computed here from the file."""
+    with h5py.File(path, "r") as h5:
+        units = [text(u) for u in h5["axes/reporting_unit"][()]]
+        trusts = [text(t) for t in h5["axes/trust"][()]]
+        all_units = [i for i, u in enumerate(units) if u not in trusts]
+        assert len(all_units) == 1, f"reporting units {units}: no single all-hospital unit"
+        wl = h5["series/waiting_list"][()]
+        trust_sum = sum(wl[:, :, units.index(t)] for t in trusts)
+        total = wl[:, :, all_units[0]]
+        assert np.allclose(trust_sum, total), "the all-hospital unit is not the sum of the trusts"
+        start = dt.date.fromisoformat(text(h5.attrs["start_date"]))
+        analysis = tomllib.loads(text(h5["config/resolved"][()]))["analysis"]
+        lo = (analysis["peak_from"] - start).days
+        hi = (analysis["peak_to"] - start).days
+        month_start = h5["axes/month"][()]
+        labels = [text(m) for m in h5["axes/month_label"][()]]
+        window = np.flatnonzero((month_start >= lo) & (month_start < hi))
+        peaks = total[:, window].max(axis=1)
+        months = window[np.argmax(total[:, window], axis=1)]
+        program_peak = h5["summary/values/list_peak"][()]
+        met = {}
+        for target in analysis.get("targets", []):
+            values = h5[f"summary/values/target_{target['name']}_met"][()]
+            met[target["measure"].removesuffix("_activity")] = (
+                int(np.nansum(values)), int(np.sum(np.isfinite(values))))
+    counts = np.bincount(months)
+    mode = int(np.argmax(counts))
+    year, month = labels[mode].split("-")
+    return {
+        "median": float(np.median(peaks)), "q05": float(np.quantile(peaks, 0.05)),
+        "q95": float(np.quantile(peaks, 0.95)), "month": f"{MONTHS[int(month) - 1]} {year}",
+        "mode_count": int(counts[mode]), "runs": len(peaks), "program_peak": program_peak,
+        "peaks": peaks, "met": met,
+    }
+
+
+def summary_paragraph(md_path):
+    with open(md_path, encoding="utf-8") as stream:
+        for line in stream:
+            if line.startswith("The waiting list"):
+                return line.strip()
+    return ""
+
+
+def sentences_of(paragraph):
+    return [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", paragraph) if s]
+
+
+def check_briefing(f, script, results, tmp):
+    out = os.path.join(tmp, "briefing")
+    result = run_briefing(script, [results, "-o", out])
+    if not f.check(result.returncode == 0, f"briefing.py exited {result.returncode}"):
+        return
+    for chart in CHARTS:
+        check_png(f, os.path.join(out, chart))
+    f.check(not os.path.exists(os.path.join(out, "compare.png")),
+            "compare.png written without --compare")
+    leftovers = [n for n in os.listdir(out) if n.endswith(".part") or n.startswith(".")]
+    f.check(not leftovers, f"temporary files left behind: {leftovers}")
+
+    html_path = os.path.join(out, "briefing.html")
+    md_path = os.path.join(out, "briefing.md")
+    for path in (html_path, md_path):
+        f.check(os.path.isfile(path) and os.path.getsize(path) > 500,
+                f"{path} missing or trivial")
+    if not os.path.isfile(html_path) or not os.path.isfile(md_path):
+        return
+    with open(html_path, encoding="utf-8") as stream:
+        page = stream.read()
+    f.check(page.count('src="data:image/png;base64,') == len(CHARTS),
+            "briefing.html does not embed every chart")
+    with open(md_path, encoding="utf-8") as stream:
+        md = stream.read()
+    for chart in CHARTS:
+        f.check(f"]({chart})" in md, f"briefing.md does not link {chart}")
+    f.check(os.path.basename(results) in md, "briefing.md does not name the results file")
+
+    paragraph = summary_paragraph(md_path)
+    sentences = sentences_of(paragraph)
+    print(f"  summary ({len(sentences)} sentences):")
+    for sentence in sentences:
+        print(f"    {sentence}")
+    f.check(3 <= len(sentences) <= 5, f"the summary has {len(sentences)} sentences, not 3-5")
+
+    expected = independent_peak(results)
+    print(f"  independent: peak median {expected['median']:.1f} in {expected['month']} "
+          f"({expected['mode_count']} of {expected['runs']} runs), 90% of runs "
+          f"{expected['q05']:.1f}-{expected['q95']:.1f}")
+    f.check(np.allclose(expected["program_peak"], expected["peaks"]),
+            "the peak computed here differs from /summary/values/list_peak")
+    match = re.search(r"is highest in (\w+ \d{4}) \((\d+) of (\d+) runs[^)]*\) at ([\d,]+) pathways "
+                      r"\(90% of runs between ([\d,]+) and ([\d,]+)\)", paragraph)
+    if f.check(match is not None, "the summary does not state the peak in the expected words"):
+        month, count, runs, height, low, high = match.groups()
+        f.check(month == expected["month"],
+                f"stated peak month {month}, computed {expected['month']}")
+        f.check(int(count) == expected["mode_count"] and int(runs) == expected["runs"],
+                f"stated {count} of {runs} runs, computed {expected['mode_count']} of "
+                f"{expected['runs']}")
+        f.check(matches_rounded(stated_count(height), expected["median"]),
+                f"stated peak {height}, median computed from the file {expected['median']:.1f}")
+        f.check(matches_rounded(stated_count(low), expected["q05"]),
+                f"stated 5% point {low}, computed {expected['q05']:.1f}")
+        f.check(matches_rounded(stated_count(high), expected["q95"]),
+                f"stated 95% point {high}, computed {expected['q95']:.1f}")
+    for measure, (met, runs) in expected["met"].items():
+        pattern = (rf"{measure} activity \d+% \(target \d+%, met in (\d+) of (\d+) runs\)")
+        found = re.search(pattern, paragraph)
+        if f.check(found is not None, f"the summary does not state the {measure} target"):
+            f.check((int(found.group(1)), int(found.group(2))) == (met, runs),
+                    f"{measure}: stated {found.group(1)} of {found.group(2)} runs, "
+                    f"the file has {met} of {runs}")
+
+
+def check_compare(f, script, results, tmp):
+    out = os.path.join(tmp, "compare")
+    result = run_briefing(script, [results, "--compare", results, "--labels", "Plan", "Same plan",
+                                   "-o", out])
+    if not f.check(result.returncode == 0, f"briefing.py --compare exited {result.returncode}"):
+        return
+    check_png(f, os.path.join(out, "compare.png"))
+    paragraph = summary_paragraph(os.path.join(out, "briefing.md"))
+    sentences = sentences_of(paragraph)
+    f.check(3 <= len(sentences) <= 5, f"the summary has {len(sentences)} sentences, not 3-5")
+    f.check(re.search(r"Against Plan, Same plan leaves the list unchanged in \w+ \d{4}",
+                      paragraph) is not None,
+            "a scenario compared with itself should give a zero paired difference")
+
+
+def check_bad_input(f, script, tmp):
+    out = os.path.join(tmp, "never")
+    text_file = os.path.join(tmp, "notes.h5")
+    with open(text_file, "w", encoding="utf-8") as stream:
+        stream.write("not an HDF5 file\n")
+    other_hdf5 = os.path.join(tmp, "other.h5")
+    with h5py.File(other_hdf5, "w") as h5:
+        h5.attrs["filetype"] = "something-else"
+        h5.create_dataset("series/waiting_list", data=np.zeros((1, 1, 1)))
+    missing = os.path.join(tmp, "missing.h5")
+    for path in (missing, text_file, other_hdf5):
+        result = run_briefing(script, [path, "-o", out])
+        f.check(result.returncode == 4, f"{path}: exit {result.returncode}, expected 4")
+        f.check(path in result.stderr, f"{path}: the error message does not name the file")
+    result = run_briefing(script, [text_file, "--labels", "A", "B", "-o", out])
+    f.check(result.returncode == 2, f"--labels without --compare: exit {result.returncode}, "
+                                    "expected 2")
+    f.check(not os.path.exists(out), "output written although the input was bad")
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True, help="a BLMK results file")
+    parser.add_argument("--briefing",
+                        default=os.path.join(here, "..", "..", "scripts", "briefing.py"))
+    args = parser.parse_args()
+    f = Failures()
+    with tempfile.TemporaryDirectory(prefix="briefing-test-") as tmp:
+        check_briefing(f, args.briefing, args.results, tmp)
+        check_compare(f, args.briefing, args.results, tmp)
+        check_bad_input(f, args.briefing, tmp)
+    if f.items:
+        print(f"FAIL: {len(f.items)} problems")
+        return 1
+    print("briefing.py: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
