@@ -140,7 +140,10 @@ def check_config(c, f, config_path):
         except tomllib.TOMLDecodeError as error:
             c.check(False, f"/config/{name} is not valid TOML: {error}")
             continue
-        c.check(parsed.get("run", {}).get("model") == f.attrs.get("model"),
+        model = parsed.get("run", {}).get("model")
+        if name == "input" and model is None and "base" in parsed:
+            continue  # inherited from a base configuration (/config/bases); resolved has it
+        c.check(model == f.attrs.get("model"),
                 f"/config/{name} run.model differs from the model attribute")
     resolved = tomllib.loads(resolved_text) if resolved_text else {}
     run = resolved.get("run", {})
