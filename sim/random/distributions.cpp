@@ -36,6 +36,7 @@ DurationDistribution DurationDistribution::lognormal(double mean, double sd) {
     d.family_ = Family::lognormal;
     d.a_ = mean;
     d.b_ = sd;
+    d.log_ = RandomStream::lognormal_parameters(mean, sd);
     return d;
 }
 
@@ -68,7 +69,7 @@ double DurationDistribution::sample(RandomStream& stream) const {
         case Family::exponential:
             return stream.exponential(1.0 / a_);
         case Family::lognormal:
-            return stream.lognormal_mean_sd(a_, b_);
+            return stream.lognormal(log_.mu, log_.sigma);  // = lognormal_mean_sd(a_, b_)
         case Family::gamma: {
             const double shape = (a_ * a_) / (b_ * b_);
             const double scale = (b_ * b_) / a_;
@@ -104,6 +105,10 @@ DurationDistribution DurationDistribution::scaled(double factor) const {
             d.a_ *= factor;
             break;
         case Family::lognormal:
+            d.a_ *= factor;
+            d.b_ *= factor;
+            d.log_ = RandomStream::lognormal_parameters(d.a_, d.b_);
+            break;
         case Family::gamma:
             d.a_ *= factor;
             d.b_ *= factor;

@@ -38,6 +38,7 @@ class DurationDistribution {
     Family family_ = Family::fixed;
     double a_ = 0.0;  // fixed: value; exponential: mean; lognormal/gamma: mean; weibull: shape
     double b_ = 0.0;  // lognormal/gamma: sd; weibull: scale
+    RandomStream::LognormalParameters log_{0.0, 0.0};  // lognormal: of the logarithm, from a_, b_
 };
 
 [[nodiscard]] std::string_view to_string(DurationDistribution::Family family);

@@ -124,6 +124,9 @@ TEST(RandomStream, UniformRangesAndOneEngineDrawPerVariate) {
     }
     EXPECT_EQ(stream.poisson(0.0), 0);
     EXPECT_EQ(stream.poisson(-1.0), 0);
+    EXPECT_THROW(static_cast<void>(stream.poisson(std::numeric_limits<double>::infinity())),
+                 std::domain_error);
+    EXPECT_TRUE(std::isnan(stream.gamma(0.0, 1.0)));
     EXPECT_EQ(stream.binomial(0, 0.5), 0);
     EXPECT_EQ(stream.binomial(10, 0.0), 0);
     EXPECT_EQ(stream.binomial(10, 1.0), 10);
@@ -140,10 +143,17 @@ TEST(RandomStream, UniformRangesAndOneEngineDrawPerVariate) {
 // (run it with --gtest_also_run_disabled_tests --gtest_filter='*PrintGoldenDraws*') and pasted
 // below.
 //
-// A failure here means that every simulation result of the program changes: a change of Boost
-// version, of a distribution's algorithm, of the seed derivation or of how many engine draws a
-// helper consumes. Such a change must be deliberate (and said so in its commit message); only
-// then regenerate these values.
+// Checksums of many more draws of each helper, over the regimes of its algorithm (inversion and
+// rejection, shape below and above 1, ...), pin the rarely taken branches as well.
+//
+// The values must be the same on every machine: the draws use IEEE basic operations and
+// sim/random/portable_math only, never the C library's mathematical functions (whose last bits
+// differ between CPUs). A failure on one machine only means that this no longer holds (look for
+// an FMA contraction or a C library call). A failure everywhere means that every simulation
+// result of the program changes: a change of a distribution's algorithm, of portable_math, of
+// the seed derivation, of how many engine draws a helper consumes, or of the Boost parts still
+// used (mt19937_64, uniform_int, discrete and piecewise-constant distributions). Such a change
+// must be deliberate (and said so in its commit message); only then regenerate these values.
 // ---------------------------------------------------------------------------------------------
 
 constexpr std::uint64_t kGoldenSeed = 20240611;
@@ -174,10 +184,15 @@ std::vector<std::pair<std::string, std::vector<double>>> current_golden_draws() 
     add("exponential(rate 2)", draws(4, [](RandomStream& s) { return s.exponential(2.0); }));
     add("bernoulli(0.3)", draws(8, [](RandomStream& s) { return s.bernoulli(0.3) ? 1.0 : 0.0; }));
     add("uniform_index(10)", draws(6, [](RandomStream& s) { return s.uniform_index(10); }));
+    add("normal(0, 1)", draws(4, [](RandomStream& s) { return s.normal(0.0, 1.0); }));
+    add("normal(1, 2)", draws(4, [](RandomStream& s) { return s.normal(1.0, 2.0); }));
     add("poisson(3.5)", draws(6, [](RandomStream& s) { return s.poisson(3.5); }));
+    add("poisson(10)", draws(6, [](RandomStream& s) { return s.poisson(10.0); }));
     add("poisson(250)", draws(4, [](RandomStream& s) { return s.poisson(250.0); }));
     add("binomial(20, 0.3)", draws(6, [](RandomStream& s) { return s.binomial(20, 0.3); }));
+    add("binomial(60, 0.9)", draws(6, [](RandomStream& s) { return s.binomial(60, 0.9); }));
     add("binomial(1000, 0.4)", draws(4, [](RandomStream& s) { return s.binomial(1000, 0.4); }));
+    add("binomial(2000, 0.75)", draws(4, [](RandomStream& s) { return s.binomial(2000, 0.75); }));
     add("gamma(0.5, 2)", draws(4, [](RandomStream& s) { return s.gamma(0.5, 2.0); }));
     add("gamma(3, 1.5)", draws(4, [](RandomStream& s) { return s.gamma(3.0, 1.5); }));
     add("weibull(1.5, 4)", draws(4, [](RandomStream& s) { return s.weibull(1.5, 4.0); }));
@@ -218,6 +233,58 @@ std::vector<std::pair<std::string, std::vector<double>>> current_golden_draws() 
     return all;
 }
 
+// A hash of the bits of `n` draws (one stream, as above), the regimes of every algorithm.
+constexpr int kChecksumDraws = 50000;
+
+template <class Draw>
+std::uint64_t checksum_of_draws(Draw draw) {
+    RandomStream stream = golden_stream();
+    std::uint64_t hash = 0;
+    for (int i = 0; i < kChecksumDraws; ++i) {
+        hash = mix64(hash ^ std::bit_cast<std::uint64_t>(static_cast<double>(draw(stream))));
+    }
+    return hash;
+}
+
+std::string number(double x) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", x);
+    return buffer;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> current_draw_checksums() {
+    std::vector<std::pair<std::string, std::uint64_t>> all;
+    auto add = [&](const std::string& name, std::uint64_t hash) { all.emplace_back(name, hash); };
+    add("exponential(rate 2)",
+        checksum_of_draws([](RandomStream& s) { return s.exponential(2.0); }));
+    add("normal(0, 1)", checksum_of_draws([](RandomStream& s) { return s.normal(0.0, 1.0); }));
+    for (const double mean : {0.5, 3.5, 9.99, 10.0, 250.0, 1e5}) {
+        add("poisson(" + number(mean) + ")",
+            checksum_of_draws([&](RandomStream& s) { return s.poisson(mean); }));
+    }
+    const std::vector<std::pair<std::int64_t, double>> binomials = {
+        {20, 0.3}, {5000, 0.001}, {60, 0.9}, {25, 0.4}, {1000, 0.4}, {2000, 0.75}, {10000000, 0.3}};
+    for (const auto& trials_p : binomials) {
+        const std::int64_t n = trials_p.first;
+        const double p = trials_p.second;
+        add("binomial(" + std::to_string(n) + ", " + number(p) + ")",
+            checksum_of_draws([&](RandomStream& s) { return s.binomial(n, p); }));
+    }
+    for (const double shape : {0.1, 0.5, 1.0, 3.0, 50.0}) {
+        add("gamma(" + number(shape) + ", 1.5)",
+            checksum_of_draws([&](RandomStream& s) { return s.gamma(shape, 1.5); }));
+    }
+    for (const double shape : {0.7, 1.5}) {
+        add("weibull(" + number(shape) + ", 4)",
+            checksum_of_draws([&](RandomStream& s) { return s.weibull(shape, 4.0); }));
+    }
+    add("lognormal_mean_sd(5, 3)",
+        checksum_of_draws([](RandomStream& s) { return s.lognormal_mean_sd(5.0, 3.0); }));
+    add("lognormal_mean_sd(1, 10)",
+        checksum_of_draws([](RandomStream& s) { return s.lognormal_mean_sd(1.0, 10.0); }));
+    return all;
+}
+
 // Generated by DISABLED_PrintGoldenDraws; see the comment above before changing anything here.
 const std::vector<std::pair<std::string, std::vector<double>>> kGoldenDraws = {
     {"uniform",
@@ -228,18 +295,25 @@ const std::vector<std::pair<std::string, std::vector<double>>> kGoldenDraws = {
      {0x1.e97d76a347e7ap-3, 0x1.8bef518a75f94p-6, 0x1.ee76905a0300ep-2, 0x1.289c1c1124bc5p-4}},
     {"bernoulli(0.3)", {0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0}},
     {"uniform_index(10)", {3.0, 0.0, 6.0, 1.0, 8.0, 8.0}},
+    {"normal(0, 1)",
+     {-0x1.c6f56cc700534p-3, -0x1.990d3c4a1d5fbp-5, -0x1.208a90b94e71ap-1, -0x1.c313844a0e64cp-5}},
+    {"normal(1, 2)",
+     {0x1.1c85499c7fd66p-1, 0x1.ccde5876bc541p-1, -0x1.045485ca738dp-3, 0x1.c79d8f76be336p-1}},
     {"poisson(3.5)", {3.0, 1.0, 4.0, 1.0, 5.0, 6.0}},
-    {"poisson(250)", {251.0, 229.0, 266.0, 237.0}},
+    {"poisson(10)", {9.0, 11.0, 9.0, 8.0, 14.0, 10.0}},
+    {"poisson(250)", {244.0, 255.0, 243.0, 239.0}},
     {"binomial(20, 0.3)", {5.0, 3.0, 7.0, 4.0, 8.0, 8.0}},
-    {"binomial(1000, 0.4)", {402.0, 380.0, 417.0, 387.0}},
+    {"binomial(60, 0.9)", {55.0, 58.0, 53.0, 57.0, 52.0, 51.0}},
+    {"binomial(1000, 0.4)", {395.0, 405.0, 417.0, 394.0}},
+    {"binomial(2000, 0.75)", {1507.0, 1493.0, 1508.0, 1514.0}},
     {"gamma(0.5, 2)",
-     {0x1.a7a1fc34db7a6p-1, 0x1.081b99c4028cep+0, 0x1.9ebb3b7f12f48p+1, 0x1.42d456718ac59p-3}},
+     {0x1.17d6c8a95ce98p-2, 0x1.3471bffa9ca52p-5, 0x1.2c27c71407bebp-1, 0x1.016121a35a306p-2}},
     {"gamma(3, 1.5)",
-     {0x1.6f0f528d36418p+3, 0x1.20c9229c6c2c8p+2, 0x1.8b58d09651f68p+0, 0x1.104a9a539628cp+2}},
+     {0x1.bd75a828a94e2p+1, 0x1.62da204728a44p+1, 0x1.c14441bea550cp+0, 0x1.3c374428b42a1p+1}},
     {"weibull(1.5, 4)",
-     {0x1.3903fbba19c93p+1, 0x1.0fbd436481959p-1, 0x1.f43db10856734p+1, 0x1.1a675651f7fadp+0}},
+     {0x1.3903fbba19c92p+1, 0x1.0fbd436481952p-1, 0x1.f43db10856732p+1, 0x1.1a675651f7fa9p+0}},
     {"lognormal_mean_sd(5, 3)",
-     {0x1.36ea5ce54202ap+2, 0x1.1a20d27c45985p+2, 0x1.7791dd1ce5d5dp+2, 0x1.1b4a1eaba04a5p+2}},
+     {0x1.e530d0b514fc9p+1, 0x1.0ae77f2df1dd8p+2, 0x1.9181e6c89f4fep+1, 0x1.0a2568315504ap+2}},
     {"Categorical(0.2, 0.5, 0.3)", {1.0, 1.0, 2.0, 1.0, 0.0, 2.0, 1.0, 1.0}},
     {"EmpiricalHistogram",
      {0x1.1e8a8feb78502p+1, 0x1.5ea230888f2dbp+1, 0x1.8850b7c489db7p+0, 0x1.236c841bb238cp+1}},
@@ -247,17 +321,45 @@ const std::vector<std::pair<std::string, std::vector<double>>> kGoldenDraws = {
     {"DurationDistribution exponential(mean=4)",
      {0x1.e97d76a347e7ap+0, 0x1.8bef518a75f94p-3, 0x1.ee76905a0300ep+1, 0x1.289c1c1124bc5p-1}},
     {"DurationDistribution lognormal(mean=5, sd=3)",
-     {0x1.36ea5ce54202ap+2, 0x1.1a20d27c45985p+2, 0x1.7791dd1ce5d5dp+2, 0x1.1b4a1eaba04a5p+2}},
+     {0x1.e530d0b514fc9p+1, 0x1.0ae77f2df1dd8p+2, 0x1.9181e6c89f4fep+1, 0x1.0a2568315504ap+2}},
     {"DurationDistribution gamma(mean=5, sd=3)",
-     {0x1.9ce100c97b9ep+3, 0x1.3ba92ac46a423p+2, 0x1.885a85dec97e5p+0, 0x1.28c491edeec6ap+2}},
+     {0x1.e6e84280377cfp+1, 0x1.7f9b96663c611p+1, 0x1.d9a696a9c8361p+0, 0x1.53d07ef149055p+1}},
     {"DurationDistribution weibull(shape=1.5, scale=4)",
-     {0x1.3903fbba19c93p+1, 0x1.0fbd436481959p-1, 0x1.f43db10856734p+1, 0x1.1a675651f7fadp+0}},
+     {0x1.3903fbba19c92p+1, 0x1.0fbd436481952p-1, 0x1.f43db10856732p+1, 0x1.1a675651f7fa9p+0}},
     {"fixed then uniform", {0x1.851bc5d373ae6p-2}},
     {"PiecewiseConstantRate arrivals",
      {0x1.e97d76a347e7ap-2, 0x1.0d7db06a4b536p-1, 0x1.7dfa2062272a2p+0, 0x1.a30da3e44bc1bp+0,
       0x1.b8acdc370a562p+1, 0x1.5ebee7a41be04p+2, 0x1.7b5c78eed76cp+2, 0x1.831a49f3b4d89p+2,
-      0x1.96ea5b21562dap+2, 0x1.9bffce955df26p+2, 0x1.109f21fa266c2p+3, 0x1.312b98735243dp+3,
+      0x1.96ea5b21562dap+2, 0x1.9bffce955df26p+2, 0x1.109f21fa266c2p+3, 0x1.312b98735243ep+3,
       0x1.4ddc4aa27ae2ep+4, 0x1.7155a431b5b9dp+4}},
+};
+
+// Generated by DISABLED_PrintGoldenDraws as well.
+const std::vector<std::pair<std::string, std::uint64_t>> kGoldenChecksums = {
+    {"exponential(rate 2)", 0x02AE1E55C4CB2D7BULL},
+    {"normal(0, 1)", 0xDC25390156BFCD38ULL},
+    {"poisson(0.5)", 0x9AE2D3B7113404AAULL},
+    {"poisson(3.5)", 0x0F511EDD48549D4BULL},
+    {"poisson(9.99)", 0x0652B8892E4646ECULL},
+    {"poisson(10)", 0xD27C540999F97040ULL},
+    {"poisson(250)", 0x1103D483FE0D83E2ULL},
+    {"poisson(100000)", 0x0DFE32523D1D84CCULL},
+    {"binomial(20, 0.3)", 0x5523D129D7157CBFULL},
+    {"binomial(5000, 0.001)", 0x37A19939F2B26028ULL},
+    {"binomial(60, 0.9)", 0x20399E81F24E7375ULL},
+    {"binomial(25, 0.4)", 0x50B976B912C6E9CDULL},
+    {"binomial(1000, 0.4)", 0x00F46D24ABD13DF4ULL},
+    {"binomial(2000, 0.75)", 0x7D7F4285B623E434ULL},
+    {"binomial(10000000, 0.3)", 0x7A5E3F75DE94F85CULL},
+    {"gamma(0.1, 1.5)", 0x745F269BCBA6AE1EULL},
+    {"gamma(0.5, 1.5)", 0xE6231BE5F604E3EEULL},
+    {"gamma(1, 1.5)", 0xD555B3D81DEB4D4EULL},
+    {"gamma(3, 1.5)", 0x956A779EE94A825AULL},
+    {"gamma(50, 1.5)", 0xEC50C70156660DE7ULL},
+    {"weibull(0.7, 4)", 0xEBDB1AE09CB83AF0ULL},
+    {"weibull(1.5, 4)", 0xCB12997D396AAAE1ULL},
+    {"lognormal_mean_sd(5, 3)", 0x8A476C37958E6B89ULL},
+    {"lognormal_mean_sd(1, 10)", 0x74650E141A0E5ACCULL},
 };
 
 // The raw engine and the seed derivation behind the stream, pinned as integers.
@@ -294,6 +396,16 @@ TEST(GoldenDraws, EveryDistributionHelperDrawsExactlyThePinnedValues) {
     }
 }
 
+TEST(GoldenDraws, ChecksumsOfManyDrawsOfEveryAlgorithm) {
+    const auto current = current_draw_checksums();
+    ASSERT_EQ(current.size(), kGoldenChecksums.size());
+    for (std::size_t i = 0; i < current.size(); ++i) {
+        EXPECT_EQ(current[i].first, kGoldenChecksums[i].first);
+        EXPECT_EQ(current[i].second, kGoldenChecksums[i].second)
+            << current[i].first << ": checksum 0x" << std::hex << current[i].second;
+    }
+}
+
 TEST(GoldenDraws, DISABLED_PrintGoldenDraws) {
     for (const auto& [name, values] : current_golden_draws()) {
         std::printf("    {\"%s\",\n     {", name.c_str());
@@ -306,6 +418,9 @@ TEST(GoldenDraws, DISABLED_PrintGoldenDraws) {
             }
         }
         std::printf("}},\n");
+    }
+    for (const auto& [name, hash] : current_draw_checksums()) {
+        std::printf("    {\"%s\", 0x%016" PRIX64 "ULL},\n", name.c_str(), hash);
     }
     RandomStream stream = golden_stream();
     std::printf("constexpr std::uint64_t kGoldenStreamId = 0x%016" PRIX64 "ULL;\n",

@@ -6,6 +6,7 @@
 
 #include "models/blmk/hospitals/pathway_rules.hpp"
 #include "models/blmk/system/world.hpp"
+#include "sim/random/portable_math.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -199,7 +200,7 @@ void WaitingLists::daily_removals(double now) {
     if (!(rate > 0.0)) {
         return;
     }
-    const double daily_probability = 1.0 - std::exp(-rate / 7.0);
+    const double daily_probability = 1.0 - sim::portable::exp(-rate / 7.0);
     for (PathwayQueue& queue : queues_) {
         if (queue.empty()) {
             continue;

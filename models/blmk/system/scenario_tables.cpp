@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "models/blmk/system/dated_factors.hpp"
+#include "sim/random/portable_math.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -126,8 +127,8 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
                 rates.reserve(breaks.size());
                 for (const double day : breaks) {
                     const double t = day + 0.5;
-                    const double growth = std::pow(1.0 + place.annual_growth, years(t)) *
-                                          std::pow(1.0 + p.referral_growth, years(t));
+                    const double growth = sim::portable::pow(1.0 + place.annual_growth, years(t)) *
+                                          sim::portable::pow(1.0 + p.referral_growth, years(t));
                     rates.push_back(base * growth * p.seasonality.referrals[month_of(day)] *
                                     demand_factor(p, calendar, DemandKind::referrals, pl, s, u,
                                                   day));
@@ -148,8 +149,8 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
             rates.reserve(breaks.size());
             for (const double day : breaks) {
                 const double t = day + 0.5;
-                const double growth = std::pow(1.0 + place.annual_growth, years(t)) *
-                                      std::pow(1.0 + p.emergency.annual_growth, years(t));
+                const double growth = sim::portable::pow(1.0 + place.annual_growth, years(t)) *
+                                      sim::portable::pow(1.0 + p.emergency.annual_growth, years(t));
                 rates.push_back(base * growth * p.seasonality.emergency[month_of(day)] *
                                 demand_factor(p, calendar, DemandKind::emergency_admissions, pl,
                                               0, 0, day));
@@ -192,10 +193,10 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
             const double t = day + 0.5;
             const double season = p.seasonality.emergency[month_of(day)];
             ae.push_back(p.hospitals[h].ae_attendances_per_day *
-                         std::pow(1.0 + p.ae_growth, years(t)) * season *
+                         sim::portable::pow(1.0 + p.ae_growth, years(t)) * season *
                          demand_factor(p, calendar, DemandKind::ae_attendances, 0, 0, 0, day));
             other.push_back(p.hospitals[h].other_non_elective_per_day *
-                            std::pow(1.0 + p.emergency.annual_growth, years(t)) *
+                            sim::portable::pow(1.0 + p.emergency.annual_growth, years(t)) *
                             demand_factor(p, calendar, DemandKind::emergency_admissions,
                                           std::numeric_limits<std::size_t>::max(), 0, 0, day));
         }
