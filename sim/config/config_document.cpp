@@ -119,11 +119,26 @@ TomlValue parse_text(const std::string& text, const std::string& file_name) {
 }
 
 // Merges `over` into `base`: tables key by key, anything else replaces.
+// True for a table written inline, `key = { ... }`: the value's source column holds the brace.
+bool is_inline_table(const TomlValue& value) {
+    if (!value.is_table()) {
+        return false;
+    }
+    const auto location = value.location();
+    const std::string line = location.line_str();
+    const std::size_t column = location.column();
+    return column >= 1 && column <= line.size() && line[column - 1] == '{';
+}
+
+// Tables merge key by key, except that an inline table replaces the base's table whole: it is a
+// value such as a distribution, `{ distribution = "lognormal", mean = 4, sd = 2 }`, whose keys
+// belong together (a base's `value` must not survive a change of family). Arrays replace.
 void merge_into(TomlValue& base, const TomlValue& over) {
     auto& base_table = base.as_table();
     for (const auto& [key, value] : over.as_table()) {
         const auto it = base_table.find(key);
-        if (it != base_table.end() && it->second.is_table() && value.is_table()) {
+        if (it != base_table.end() && it->second.is_table() && value.is_table() &&
+            !is_inline_table(value)) {
             merge_into(it->second, value);
         } else {
             base_table[key] = value;
@@ -306,9 +321,8 @@ const TomlValue* ConfigNode::value_or_default(std::string_view key, const ParamS
         return value;
     }
     if (spec.required()) {
-        report_here(child_path(key),
-                    "missing required key (" + std::string(to_string(spec.type)) +
-                        (spec.units.empty() ? "" : ", " + spec.units) + ")");
+        report_here(child_path(key), "missing required key (" + std::string(to_string(spec.type)) +
+                                         (spec.units.empty() ? "" : ", " + spec.units) + ")");
         return nullptr;
     }
     if (spec.default_value.is_uninitialized()) {
@@ -339,7 +353,7 @@ void ConfigNode::resolve(std::string_view key, const TomlValue& value) {
 void ConfigNode::type_error(std::string_view key, const TomlValue& value,
                             std::string_view expected) {
     doc_->report_at(value, child_path(key),
-                 "expected " + std::string(expected) + ", found " + type_name(value));
+                    "expected " + std::string(expected) + ", found " + type_name(value));
 }
 
 double ConfigNode::checked_range(std::string_view key, const ParamSpec& spec, double value) {
@@ -517,7 +531,7 @@ std::vector<std::pair<std::string, double>> ConfigNode::number_map(std::string_v
         doc_->mark_consumed(child_path(key) + "." + name);
         if (!is_number(element)) {
             doc_->report_at(element, child_path(key) + "." + name,
-                         "expected a number, found " + type_name(element));
+                            "expected a number, found " + type_name(element));
             all_ok = false;
             continue;
         }
@@ -573,8 +587,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::table_map(std::strin
         const std::string element_path = child_path(key) + "." + name;
         doc_->mark_consumed(element_path);
         if (!element.is_table()) {
-            doc_->report_at(element, element_path,
-                         "expected a table, found " + type_name(element));
+            doc_->report_at(element, element_path, "expected a table, found " + type_name(element));
             continue;
         }
         std::vector<PathStep> steps = steps_;
@@ -607,7 +620,7 @@ std::vector<ConfigNode> ConfigNode::table_array(std::string_view key) {
         doc_->mark_consumed(element_path);
         if (!array[i].is_table()) {
             doc_->report_at(array[i], element_path,
-                         "expected a table, found " + type_name(array[i]));
+                            "expected a table, found " + type_name(array[i]));
             continue;
         }
         std::vector<PathStep> steps = steps_;

@@ -612,6 +612,18 @@ arrival_rate = 8.0
     ASSERT_EQ(stages.size(), 1U);
     EXPECT_EQ(stages[0].servers, 2U);
 
+    // An inline table replaces the base's table whole (its keys belong together, like the
+    // parameters of a distribution); a table under a [header] merges key by key, as above.
+    write_file(dir.file("inline.toml"),
+               "base = \"base.toml\"\nqueueing = { arrival_rate = 8.0, stages = "
+               "[{ servers = 2, service_rate = 5.0 }] }\n");
+    const LoadedScenario inline_table = load_scenario(registry(), dir.file("inline.toml"));
+    EXPECT_EQ(inline_table.resolved_text.find("max_customers = 10"), std::string::npos);
+    EXPECT_EQ(dynamic_cast<const models::reference::QueueingScenario&>(*inline_table.scenario)
+                  .parameters()
+                  .arrival_rate,
+              8.0);
+
     ConfigDocument document = ConfigDocument::load_file(dir.file("scenario.toml"));
     ASSERT_EQ(document.sources().size(), 2U);
     EXPECT_EQ(document.sources()[0].path, dir.file("scenario.toml"));
