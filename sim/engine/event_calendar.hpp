@@ -14,6 +14,12 @@ namespace icsflow::sim {
 // cache lines (4 x 24 bytes), which makes sift-down, the costly half of a pop, faster than in a
 // binary heap. The storage is reserved up front and reused, so the steady state allocates nothing.
 // Defined in the header because push and pop are the innermost loop of every model.
+//
+// The run loop takes events with take_before(), which leaves the taken event's slot at the root
+// vacant instead of refilling it at once. Most handlers schedule an event: the first push after a
+// take then goes straight into the vacant root and sifts down, one sift instead of the refill's
+// sift-down and the push's sift-up. Any other call fills the vacancy first, so the order in which
+// events come out is the same either way (it is a strict total order).
 class EventCalendar {
   public:
     explicit EventCalendar(std::size_t expected_pending = 1024) { heap_.reserve(expected_pending); }
@@ -24,32 +30,69 @@ class EventCalendar {
         }
         const std::uint64_t order =
             (static_cast<std::uint64_t>(event_class) << Event::kSequenceBits) | next_sequence_++;
-        heap_.push_back(Event{time, order, kind, subject});
+        const Event event{time, order, kind, subject};
+        if (root_vacant_) {
+            root_vacant_ = false;
+            sift_down_from_root(event);
+            return;
+        }
+        heap_.push_back(event);
         sift_up(heap_.size() - 1);
     }
 
-    [[nodiscard]] bool empty() const { return heap_.empty(); }
-    [[nodiscard]] std::size_t size() const { return heap_.size(); }
-    [[nodiscard]] const Event& top() const { return heap_.front(); }
+    [[nodiscard]] bool empty() const { return size() == 0; }
+    [[nodiscard]] std::size_t size() const { return heap_.size() - (root_vacant_ ? 1 : 0); }
+    // The earliest event. Precondition: !empty().
+    [[nodiscard]] const Event& top() {
+        settle();
+        return heap_.front();
+    }
 
     // Removes and returns the earliest event. Precondition: !empty().
     Event pop() {
-        Event earliest = heap_.front();
-        const Event last = heap_.back();
-        heap_.pop_back();
-        if (!heap_.empty()) {
-            sift_down_from_root(last);
-        }
+        settle();
+        const Event earliest = heap_.front();
+        refill_root();
         return earliest;
+    }
+
+    // The run loop's step: if the earliest event is before `end_time`, removes it into `event`
+    // (leaving its slot vacant for the next push) and returns true.
+    bool take_before(double end_time, Event& event) {
+        settle();
+        if (heap_.empty() || !(heap_.front().time < end_time)) {
+            return false;
+        }
+        event = heap_.front();
+        root_vacant_ = true;
+        return true;
     }
 
     void clear() {
         heap_.clear();
+        root_vacant_ = false;
         next_sequence_ = 0;
     }
 
   private:
     static constexpr std::size_t kArity = 4;
+
+    // Fills a vacant root (left by take_before) with the last event.
+    void settle() {
+        if (root_vacant_) {
+            root_vacant_ = false;
+            refill_root();
+        }
+    }
+
+    // Removes the root's event: the last one takes its place and sifts down.
+    void refill_root() {
+        const Event last = heap_.back();
+        heap_.pop_back();
+        if (!heap_.empty()) {
+            sift_down_from_root(last);
+        }
+    }
 
     void sift_up(std::size_t index) {
         const Event moving = heap_[index];
@@ -64,7 +107,8 @@ class EventCalendar {
         heap_[index] = moving;
     }
 
-    // Places `moving` (the former last element) by walking down from the root.
+    // Places `moving` (the former last event, or a new one when the root is vacant) by walking
+    // down from the root, whose own event is being replaced.
     void sift_down_from_root(const Event& moving) {
         const std::size_t count = heap_.size();
         std::size_t index = 0;
@@ -90,7 +134,8 @@ class EventCalendar {
         heap_[index] = moving;
     }
 
-    std::vector<Event> heap_;
+    std::vector<Event> heap_;  // heap_[0] is not an event while root_vacant_
+    bool root_vacant_ = false;
     std::uint64_t next_sequence_ = 0;
 };
 

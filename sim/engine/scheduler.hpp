@@ -41,8 +41,8 @@ class Scheduler {
     // call returns false.
     template <class Handler>
     bool run_until(double end_time, Handler&& handler, const std::atomic<bool>* cancel = nullptr) {
-        while (!calendar_.empty() && calendar_.top().time < end_time) {
-            const Event event = calendar_.pop();
+        Event event;
+        while (calendar_.take_before(end_time, event)) {
             now_ = event.time;
             ++events_processed_;
             handler(event);

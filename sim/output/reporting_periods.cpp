@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace icsflow::sim {
 
@@ -27,26 +28,51 @@ ReportingPeriods ReportingPeriods::monthly(const SimCalendar& calendar, double h
         p.end_.push_back(std::min(calendar.month_start(m + 1), horizon_days));
         p.labels_.push_back(calendar.month_label(m));
     }
+    p.index_days();
     return p;
 }
 
-std::size_t ReportingPeriods::index_of(double time) const {
-    if (start_.empty() || time < 0.0 || time >= end_.back()) {
-        return start_.size();
-    }
-    if (uniform_week_) {
-        return static_cast<std::size_t>(time / 7.0);
-    }
+std::size_t ReportingPeriods::search(double time) const {
     const auto it = std::upper_bound(start_.begin(), start_.end(), time);
     return static_cast<std::size_t>(it - start_.begin()) - 1;
+}
+
+// The table index_of() reads for months, built when every period starts on a whole day (as
+// calendar months do); otherwise it stays empty and index_of() searches.
+void ReportingPeriods::index_days() {
+    constexpr double kMaxTableDays = 1e6;  // 2,700 years
+    if (start_.empty() || !(end_.back() <= kMaxTableDays)) {
+        return;
+    }
+    for (const double start : start_) {
+        if (start != std::floor(start)) {
+            return;
+        }
+    }
+    const auto days = static_cast<std::size_t>(std::ceil(end_.back()));
+    period_of_day_.resize(days);
+    for (std::size_t day = 0; day < days; ++day) {
+        period_of_day_[day] = static_cast<std::uint32_t>(search(static_cast<double>(day)));
+    }
 }
 
 TimeAxis ReportingPeriods::axis(std::string name, std::string long_name) const {
     return TimeAxis{std::move(name), std::move(long_name), start_, end_, labels_};
 }
 
+namespace {
+
+double end_of(const ReportingPeriods& periods, std::size_t period) {
+    return period < periods.size() ? periods.end(period) : -std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
 LevelRecorder::LevelRecorder(const ReportingPeriods& periods)
-    : periods_(&periods), integral_(periods.size(), 0.0), maximum_(periods.size(), 0.0) {}
+    : periods_(&periods),
+      integral_(periods.size(), 0.0),
+      maximum_(periods.size(), 0.0),
+      period_end_(end_of(periods, 0)) {}
 
 void LevelRecorder::accumulate_until(double time) {
     const std::size_t n = periods_->size();
@@ -58,11 +84,13 @@ void LevelRecorder::accumulate_until(double time) {
         last_time_ = until;
         if (until >= period_end) {
             ++period_;
+            period_end_ = end_of(*periods_, period_);
         }
     }
 }
 
-void LevelRecorder::change(double time, double level) {
+// The general case of change(): the first change after the warm-up, or one that closes periods.
+void LevelRecorder::change_across_periods(double time, double level) {
     if (time > 0.0) {
         accumulate_until(time);
     }

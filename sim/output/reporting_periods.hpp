@@ -1,6 +1,8 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "sim/engine/sim_calendar.hpp"
@@ -21,16 +23,34 @@ class ReportingPeriods {
     [[nodiscard]] std::size_t size() const { return start_.size(); }
     [[nodiscard]] double start(std::size_t i) const { return start_[i]; }
     [[nodiscard]] double end(std::size_t i) const { return end_[i]; }
-    // The period holding time t; size() when t is outside [0, horizon).
-    [[nodiscard]] std::size_t index_of(double time) const;
+    // The period holding time t; size() when t is outside [0, horizon) or NaN. Inline: the models
+    // look a period up for every count they record.
+    [[nodiscard]] std::size_t index_of(double time) const {
+        if (start_.empty() || !(time >= 0.0) || time >= end_.back()) {
+            return start_.size();
+        }
+        if (uniform_week_) {
+            return static_cast<std::size_t>(time / 7.0);
+        }
+        // Every period starts at 00:00 of a day, so the period of `time` is that of its day.
+        const auto day = static_cast<std::size_t>(time);
+        if (day < period_of_day_.size()) {
+            return period_of_day_[day];
+        }
+        return search(time);
+    }
 
     [[nodiscard]] TimeAxis axis(std::string name, std::string long_name) const;
 
   private:
+    [[nodiscard]] std::size_t search(double time) const;  // binary search of the starts
+    void index_days();
+
     std::vector<double> start_;
     std::vector<double> end_;
     std::vector<std::string> labels_;
     bool uniform_week_ = false;
+    std::vector<std::uint32_t> period_of_day_;  // months: the period of each whole day
 };
 
 // Accumulates the time-integral and the maximum of a piecewise-constant level (beds occupied,
@@ -40,8 +60,19 @@ class LevelRecorder {
     explicit LevelRecorder(const ReportingPeriods& periods);
 
     // The level changes to `level` at `time` (times must not decrease). Before time 0 (warm-up)
-    // nothing is recorded, but the current level is remembered.
-    void change(double time, double level);
+    // nothing is recorded, but the current level is remembered. Inline for the common case, a
+    // change later in the same period (the models call this on every queue or bed movement).
+    void change(double time, double level) {
+        if (last_time_ < time && time < period_end_) {
+            integral_[period_] += level_ * (time - last_time_);
+            maximum_[period_] = std::max(maximum_[period_], level_);
+            last_time_ = time;
+            level_ = level;
+            maximum_[period_] = std::max(maximum_[period_], level_);
+            return;
+        }
+        change_across_periods(time, level);
+    }
     // Closes the integral at the horizon.
     void finish(double horizon);
 
@@ -52,6 +83,7 @@ class LevelRecorder {
     [[nodiscard]] double current() const { return level_; }
 
   private:
+    void change_across_periods(double time, double level);
     void accumulate_until(double time);
 
     const ReportingPeriods* periods_;
@@ -60,6 +92,7 @@ class LevelRecorder {
     double level_ = 0.0;
     double last_time_ = 0.0;
     std::size_t period_ = 0;
+    double period_end_;  // end of period_; -infinity once past the last period
 };
 
 }  // namespace icsflow::sim

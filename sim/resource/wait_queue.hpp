@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -59,9 +60,11 @@ class WaitQueue {
         if (heap_.size() < 2) {
             return;
         }
-        for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) {
-            sift_down(i);
-        }
+        dispatch([this]<QueueDiscipline D>() {
+            for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) {
+                sift_down<D>(i);
+            }
+        });
     }
     [[nodiscard]] bool empty() const { return heap_.empty(); }
     [[nodiscard]] std::size_t size() const { return heap_.size(); }
@@ -71,7 +74,7 @@ class WaitQueue {
             throw std::overflow_error("wait queue: sequence exhausted");
         }
         heap_.push_back(Entry{since, next_sequence_++, item, priority});
-        sift_up(heap_.size() - 1);
+        dispatch([this]<QueueDiscipline D>() { sift_up<D>(heap_.size() - 1); });
     }
 
     [[nodiscard]] const Entry& front() const { return heap_.front(); }
@@ -103,31 +106,45 @@ class WaitQueue {
 
     static constexpr std::uint32_t kUrgentClasses = 2;
 
-    [[nodiscard]] bool before(const Entry& a, const Entry& b) const {
+    // Calls f.template operator()<D>() with the current discipline as a compile-time constant,
+    // so that the comparisons inside a sift are specialised for it instead of switching on the
+    // discipline at every comparison (the sifts of large lists are the hot path of the models).
+    template <class F>
+    void dispatch(F&& f) {
         switch (discipline_) {
             case QueueDiscipline::fifo:
-                break;
-            case QueueDiscipline::urgent_then_longest_wait: {
-                const std::uint32_t pa = a.priority <= kUrgentClasses ? a.priority : kUrgentClasses + 1;
-                const std::uint32_t pb = b.priority <= kUrgentClasses ? b.priority : kUrgentClasses + 1;
-                if (pa != pb) {
-                    return pa < pb;
-                }
-                if (a.since != b.since) {
-                    return a.since < b.since;
-                }
-                break;
-            }
+                f.template operator()<QueueDiscipline::fifo>();
+                return;
             case QueueDiscipline::priority_then_longest_wait:
-                if (a.priority != b.priority) {
-                    return a.priority < b.priority;
-                }
-                [[fallthrough]];
+                f.template operator()<QueueDiscipline::priority_then_longest_wait>();
+                return;
             case QueueDiscipline::longest_wait_first:
-                if (a.since != b.since) {
-                    return a.since < b.since;
-                }
-                break;
+                f.template operator()<QueueDiscipline::longest_wait_first>();
+                return;
+            case QueueDiscipline::urgent_then_longest_wait:
+                f.template operator()<QueueDiscipline::urgent_then_longest_wait>();
+                return;
+        }
+    }
+
+    template <QueueDiscipline D>
+    [[nodiscard]] static bool before(const Entry& a, const Entry& b) {
+        if constexpr (D == QueueDiscipline::urgent_then_longest_wait) {
+            const std::uint32_t pa = a.priority <= kUrgentClasses ? a.priority : kUrgentClasses + 1;
+            const std::uint32_t pb = b.priority <= kUrgentClasses ? b.priority : kUrgentClasses + 1;
+            if (pa != pb) {
+                return pa < pb;
+            }
+        }
+        if constexpr (D == QueueDiscipline::priority_then_longest_wait) {
+            if (a.priority != b.priority) {
+                return a.priority < b.priority;
+            }
+        }
+        if constexpr (D != QueueDiscipline::fifo) {
+            if (a.since != b.since) {
+                return a.since < b.since;
+            }
         }
         return a.sequence < b.sequence;
     }
@@ -145,18 +162,21 @@ class WaitQueue {
             return;
         }
         place(index, last);
-        if (index > 0 && before(last, heap_[(index - 1) / kArity])) {
-            sift_up(index);
-        } else {
-            sift_down(index);
-        }
+        dispatch([this, index, &last]<QueueDiscipline D>() {
+            if (index > 0 && before<D>(last, heap_[(index - 1) / kArity])) {
+                sift_up<D>(index);
+            } else {
+                sift_down<D>(index);
+            }
+        });
     }
 
+    template <QueueDiscipline D>
     void sift_up(std::size_t index) {
         const Entry moving = heap_[index];
         while (index > 0) {
             const std::size_t parent = (index - 1) / kArity;
-            if (!before(moving, heap_[parent])) {
+            if (!before<D>(moving, heap_[parent])) {
                 break;
             }
             place(index, heap_[parent]);
@@ -165,6 +185,12 @@ class WaitQueue {
         place(index, moving);
     }
 
+    // A large list's heap does not fit in cache, and a sift-down from the root (every pop)
+    // reaches the bottom: each level would wait for its children to arrive from memory. The
+    // grandchildren of the current slot (the children of whichever child is chosen) are requested
+    // one level ahead, so that the next level's loads overlap this level's comparisons. The order
+    // of the heap is unchanged.
+    template <QueueDiscipline D>
     void sift_down(std::size_t index) {
         const std::size_t count = heap_.size();
         const Entry moving = heap_[index];
@@ -173,15 +199,26 @@ class WaitQueue {
             if (first_child >= count) {
                 break;
             }
+            const std::size_t first_grandchild = first_child * kArity + 1;
+            if (first_grandchild < count) {
+                const std::size_t end_grandchild =
+                    std::min(first_grandchild + kArity * kArity, count);
+                const char* from = reinterpret_cast<const char*>(heap_.data() + first_grandchild);
+                const char* to = reinterpret_cast<const char*>(heap_.data() + end_grandchild);
+                for (const char* line = from; line < to; line += kCacheLine) {
+                    __builtin_prefetch(line);
+                }
+                __builtin_prefetch(to - 1);
+            }
             const std::size_t end_child =
                 first_child + kArity < count ? first_child + kArity : count;
             std::size_t best = first_child;
             for (std::size_t child = first_child + 1; child < end_child; ++child) {
-                if (before(heap_[child], heap_[best])) {
+                if (before<D>(heap_[child], heap_[best])) {
                     best = child;
                 }
             }
-            if (!before(heap_[best], moving)) {
+            if (!before<D>(heap_[best], moving)) {
                 break;
             }
             place(index, heap_[best]);
@@ -189,6 +226,8 @@ class WaitQueue {
         }
         place(index, moving);
     }
+
+    static constexpr std::size_t kCacheLine = 64;
 
     QueueDiscipline discipline_;
     PositionMap positions_;

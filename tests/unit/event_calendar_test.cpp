@@ -167,6 +167,46 @@ TEST(EventCalendar, RandomPushesComeOutLikeAStableSort) {
     }
 }
 
+// The run loop's take_before() leaves the taken event's slot vacant for the next push. Driven
+// like a model (each taken event schedules none, one or two later events), it must give exactly
+// the order of pop() + push(), with size() counting only real events throughout.
+TEST(EventCalendar, TakeBeforeGivesThePopOrder) {
+    std::mt19937_64 rng(777);
+    std::uniform_int_distribution<int> coarse_delay(0, 6);  // zero delays: same-time ties
+    std::uniform_int_distribution<int> event_class(0, kEventClassCount - 1);
+    std::uniform_int_distribution<int> follow_ups(0, 2);
+    EventCalendar popped(4);
+    EventCalendar taken(4);
+    for (std::uint32_t i = 0; i < 50; ++i) {
+        const double time = 0.5 * coarse_delay(rng);
+        const auto c = static_cast<EventClass>(event_class(rng));
+        popped.push(time, c, 0, i);
+        taken.push(time, c, 0, i);
+    }
+    std::uint32_t next_id = 50;
+    const double end_time = 400.0;
+    Event e;
+    while (taken.take_before(end_time, e)) {
+        ASSERT_FALSE(popped.empty());
+        const Event expected = popped.pop();
+        ASSERT_EQ(e.subject, expected.subject);
+        ASSERT_EQ(e.time, expected.time);
+        ASSERT_EQ(taken.size(), popped.size());
+        const int n = next_id < 5000 ? follow_ups(rng) : 0;
+        for (int k = 0; k < n; ++k, ++next_id) {
+            const double time = e.time + 0.5 * coarse_delay(rng);
+            const auto c = static_cast<EventClass>(event_class(rng));
+            popped.push(time, c, 0, next_id);
+            taken.push(time, c, 0, next_id);
+        }
+        ASSERT_EQ(taken.size(), popped.size());
+    }
+    // Stopped at the end time or when empty; what is left is the same and still in order.
+    EXPECT_TRUE(popped.empty() || popped.top().time >= end_time);
+    EXPECT_EQ(drain(taken).size(), drain(popped).size());
+    EXPECT_TRUE(taken.empty());
+}
+
 TEST(EventCalendar, ClearEmptiesAndRestartsTheSequence) {
     EventCalendar calendar;
     calendar.push(1.0, EventClass::arrival, 0, 0);

@@ -86,6 +86,30 @@ TEST(ReportingPeriods, MonthsWithPartialFirstAndLast) {
     EXPECT_EQ(months.index_of(-1.0), 4U);
 }
 
+// index_of() looks months up by day: the answer must be the period whose start is the last at
+// or before t, at every quarter day and just before and at every boundary of three years.
+TEST(ReportingPeriods, MonthLookupAgreesWithThePeriodStarts) {
+    const auto months = ReportingPeriods::monthly(SimCalendar(ymd(2019, 3, 17)), 1100.0);
+    auto by_starts = [&](double t) {
+        std::size_t period = months.size();
+        for (std::size_t i = 0; i < months.size(); ++i) {
+            if (months.start(i) <= t && t < months.end(i)) {
+                period = i;
+            }
+        }
+        return period;
+    };
+    for (double t = -1.0; t <= 1101.0; t += 0.25) {
+        ASSERT_EQ(months.index_of(t), by_starts(t)) << "t = " << t;
+    }
+    for (std::size_t i = 0; i < months.size(); ++i) {
+        const double boundary = months.end(i);
+        ASSERT_EQ(months.index_of(std::nextafter(boundary, 0.0)), i);
+        ASSERT_EQ(months.index_of(boundary), i + 1 < months.size() ? i + 1 : months.size());
+    }
+    EXPECT_EQ(months.index_of(std::nan("")), months.size());
+}
+
 TEST(ReportingPeriods, MonthsAcrossAYearEndAndEndingOnAMonthBoundary) {
     const auto months = ReportingPeriods::monthly(SimCalendar(ymd(2019, 11, 20)), 80.0);
     EXPECT_EQ(starts(months), (std::vector<double>{0.0, 11.0, 42.0, 73.0}));

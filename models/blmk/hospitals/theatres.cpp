@@ -119,15 +119,19 @@ void Theatres::independent_sector(std::uint32_t series, std::uint32_t cases, dou
     std::sort(lists.begin(), lists.end());
     lists.erase(std::unique(lists.begin(), lists.end()), lists.end());
     const double latest_start = now - 7.0 * contract.min_weeks_waited;
-    // (key 1, key 2, id): smaller is chosen first.
-    std::vector<std::tuple<double, double, std::uint32_t>> candidates;
+    // The `cases` candidates with the smallest (key 1, key 2, id), chosen first, kept in a
+    // max-heap while the lists are scanned. The keys come from the list entries: on an admitted
+    // list an entry's priority is the pathway's priority and its `since` the pathway's clock
+    // start. So a patient's record (cancer, hospital) is read only if the keys would make the
+    // selection; reading every record of every list was most of the cost of this session.
+    using Candidate = std::tuple<double, double, std::uint32_t>;
+    std::vector<Candidate>& chosen = candidates_;
+    chosen.clear();
     for (const std::size_t list : lists) {
         const PathwayQueue& queue = w_.lists.list(list);
         for (std::size_t i = 0; i < queue.size(); ++i) {
             const auto& entry = queue.entry_at(i);
-            const Pathway& pathway = w_.pathways[entry.item];
-            if (pathway.has(Pathway::cancer) || pathway.clock_start > latest_start ||
-                !contract.scope.hospital(pathway.hospital)) {
+            if (entry.since > latest_start) {
                 continue;
             }
             double first = 0.0;
@@ -136,20 +140,33 @@ void Theatres::independent_sector(std::uint32_t series, std::uint32_t cases, dou
                     first = 0.0;
                     break;
                 case IndependentSectorRule::priority_then_longest_wait:
-                    first = pathway.priority;
+                    first = entry.priority;
                     break;
                 case IndependentSectorRule::lowest_priority_first:
-                    first = -static_cast<double>(pathway.priority);
+                    first = -static_cast<double>(entry.priority);
                     break;
             }
-            candidates.emplace_back(first, pathway.clock_start, entry.item);
+            const Candidate candidate{first, entry.since, entry.item};
+            if (chosen.size() == cases && !(candidate < chosen.front())) {
+                continue;
+            }
+            const Pathway& pathway = w_.pathways[entry.item];
+            if (pathway.has(Pathway::cancer) || !contract.scope.hospital(pathway.hospital)) {
+                continue;
+            }
+            if (chosen.size() == cases) {
+                std::pop_heap(chosen.begin(), chosen.end());
+                chosen.back() = candidate;
+            } else {
+                chosen.push_back(candidate);
+            }
+            std::push_heap(chosen.begin(), chosen.end());
         }
     }
-    const std::size_t n = std::min<std::size_t>(cases, candidates.size());
-    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n),
-                      candidates.end());
+    std::sort_heap(chosen.begin(), chosen.end());
+    const std::size_t n = chosen.size();
     for (std::size_t k = 0; k < n; ++k) {
-        const std::uint32_t id = std::get<2>(candidates[k]);
+        const std::uint32_t id = std::get<2>(chosen[k]);
         w_.lists.leave(id);
         w_.metrics.activity(w_.pathways[id].hospital, Activity::independent_sector, now);
         treated(id, now);

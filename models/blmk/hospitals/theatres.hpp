@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 #include "sim/random/random_stream.hpp"
@@ -34,6 +35,7 @@ private:
     std::vector<sim::SlotRounder> rounders_;          // [series]
     std::vector<sim::SlotRounder> planned_rounders_;  // [series]
     std::vector<sim::RandomStream> planned_;          // [hospital][specialty]
+    std::vector<std::tuple<double, double, std::uint32_t>> candidates_;  // independent sector
 };
 
 }  // namespace icsflow::models::blmk

@@ -144,7 +144,13 @@ void WaitingLists::join(std::uint32_t id, Stage stage, double now) {
 }
 
 std::uint32_t WaitingLists::take(std::size_t list) {
-    const std::uint32_t id = queues_[list].pop();
+    PathwayQueue& queue = queues_[list];
+    const std::uint32_t id = queue.pop();
+    // Sessions take their patients one after another: the record of the next one on the list is
+    // requested now, so that it has arrived from memory by the next take.
+    if (!queue.empty()) {
+        __builtin_prefetch(&w_.pathways[queue.front().item]);
+    }
     const Pathway& pathway = w_.pathways[id];
     const std::size_t stage = list_stage_[list];
     ++left_[stage];
