@@ -42,8 +42,7 @@ void check_conservation(const World& world) {
     }
     if (world.community.requested() != world.community.accepted() + world.community.waiting()) {
         problems << " community requests " << world.community.requested() << " != accepted "
-                 << world.community.accepted() << " + waiting " << world.community.waiting()
-                 << ";";
+                 << world.community.accepted() << " + waiting " << world.community.waiting() << ";";
     }
     const std::string text = problems.str();
     if (!text.empty()) {

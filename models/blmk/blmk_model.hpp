@@ -11,7 +11,7 @@ namespace icsflow::models::blmk {
 // The BLMK whole-system model as a scenario: referral to treatment, emergency demand for the
 // same beds, discharge and community capacity. See docs/model.md.
 class BlmkScenario : public sim::Scenario {
-public:
+  public:
     BlmkScenario(BlmkParameters parameters, const sim::RunSettings& run);
 
     [[nodiscard]] const sim::OutputSchema& schema() const override { return schema_; }
@@ -20,7 +20,7 @@ public:
     [[nodiscard]] const BlmkParameters& parameters() const { return parameters_; }
     [[nodiscard]] const ScenarioTables& tables() const { return *tables_; }
 
-private:
+  private:
     BlmkParameters parameters_;
     std::unique_ptr<ScenarioTables> tables_;
     sim::OutputSchema schema_;

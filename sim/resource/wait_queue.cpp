@@ -19,9 +19,9 @@ std::string_view to_string(QueueDiscipline discipline) {
 }
 
 QueueDiscipline queue_discipline_from_string(std::string_view name) {
-    for (const auto d : {QueueDiscipline::fifo, QueueDiscipline::priority_then_longest_wait,
-                         QueueDiscipline::longest_wait_first,
-                         QueueDiscipline::urgent_then_longest_wait}) {
+    for (const auto d :
+         {QueueDiscipline::fifo, QueueDiscipline::priority_then_longest_wait,
+          QueueDiscipline::longest_wait_first, QueueDiscipline::urgent_then_longest_wait}) {
         if (to_string(d) == name) {
             return d;
         }

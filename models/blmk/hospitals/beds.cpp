@@ -27,8 +27,8 @@ Beds::Beds(World& world) : w_(world), external_(world.stream("beds/external_supp
     for (std::size_t h = 0; h < w_.p.hospitals.size(); ++h) {
         wards_.emplace_back();
         for (std::size_t s = 0; s < w_.p.specialties.size(); ++s) {
-            elective_stays_.push_back(w_.stream("beds/elective_stay/" + w_.p.hospitals[h].id +
-                                                "/" + w_.p.specialties[s].id));
+            elective_stays_.push_back(w_.stream("beds/elective_stay/" + w_.p.hospitals[h].id + "/" +
+                                                w_.p.specialties[s].id));
         }
     }
 }
@@ -38,9 +38,8 @@ void Beds::schedule_start(double start_time) {
         Ward& ward = wards_[h];
         const HospitalParams& hospital = w_.p.hospitals[h];
         ward.ring_fenced_capacity = hospital.elective_ring_fenced_beds;
-        ward.general_capacity =
-            std::floor(w_.t.bed_rules[h].level_at(w_.t.calendar, start_time,
-                                                  hospital.general_acute_beds));
+        ward.general_capacity = std::floor(
+            w_.t.bed_rules[h].level_at(w_.t.calendar, start_time, hospital.general_acute_beds));
         ward.change_points = w_.t.bed_rules[h].change_points(start_time, w_.t.horizon);
         if (!ward.change_points.empty()) {
             w_.scheduler.schedule_at(ward.change_points.front(), sim::EventClass::capacity_change,
@@ -62,12 +61,13 @@ void Beds::capacity_changes(std::uint32_t hospital, double now) {
     record(hospital, now);
 }
 
-std::uint64_t Beds::present() const { return admitted_ - discharged_; }
+std::uint64_t Beds::present() const {
+    return admitted_ - discharged_;
+}
 
 void Beds::record(std::uint32_t hospital, double now) {
     const Ward& ward = wards_[hospital];
-    w_.metrics.beds(hospital, now,
-                    static_cast<double>(ward.general_used + ward.ring_fenced_used),
+    w_.metrics.beds(hospital, now, static_cast<double>(ward.general_used + ward.ring_fenced_used),
                     ward.general_capacity + ward.ring_fenced_capacity,
                     static_cast<double>(ward.medically_fit),
                     static_cast<double>(ward.boarding.size()));
@@ -126,8 +126,8 @@ void Beds::occupy(std::uint32_t id, bool ring_fenced, double now) {
     patient.admitted = now;
     patient.state = StayState::acute;
     const bool emergency = patient.kind == StayKind::emergency;
-    const double stay = patient.acute_los * w_.t.los_multiplier(patient.hospital,
-                                                                patient.specialty, emergency, now);
+    const double stay = patient.acute_los *
+                        w_.t.los_multiplier(patient.hospital, patient.specialty, emergency, now);
     w_.scheduler.schedule_in(stay, sim::EventClass::release, kAcuteCareEnds, id);
 }
 
@@ -162,7 +162,9 @@ void Beds::assessment_ends(std::uint32_t id, double now) {
     w_.handoffs.send(w_.scheduler, Handoff::Type::support_request, id);
 }
 
-void Beds::transfer_accepted(std::uint32_t id, double now) { discharge(id, now); }
+void Beds::transfer_accepted(std::uint32_t id, double now) {
+    discharge(id, now);
+}
 
 void Beds::discharge(std::uint32_t id, double now) {
     const Inpatient& patient = w_.inpatients[id];

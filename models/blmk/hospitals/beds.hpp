@@ -23,7 +23,7 @@ struct World;
 // the patient's place: after an assessment delay the hospital sends a request, and the patient
 // keeps the bed (a delayed transfer) until the place accepts.
 class Beds {
-public:
+  public:
     explicit Beds(World& world);
 
     void schedule_start(double start_time);
@@ -43,7 +43,7 @@ public:
     [[nodiscard]] std::uint64_t discharged_total() const { return discharged_; }
     [[nodiscard]] std::uint64_t present() const;
 
-private:
+  private:
     struct Ward {
         double general_capacity = 0.0;
         double ring_fenced_capacity = 0.0;

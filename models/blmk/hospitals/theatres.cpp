@@ -8,9 +8,7 @@
 namespace icsflow::models::blmk {
 
 Theatres::Theatres(World& world)
-    : w_(world),
-      rounders_(world.t.sessions.size()),
-      planned_rounders_(world.t.sessions.size()) {
+    : w_(world), rounders_(world.t.sessions.size()), planned_rounders_(world.t.sessions.size()) {
     for (const HospitalParams& h : w_.p.hospitals) {
         for (const SpecialtyParams& s : w_.p.specialties) {
             planned_.push_back(w_.stream("theatres/planned/" + h.id + "/" + s.id));
@@ -81,8 +79,7 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
     for (std::uint32_t k = planned; k < cases && !w_.lists.list(list).empty(); ++k) {
         const std::uint32_t id = w_.lists.take(list);
         const Pathway& pathway = w_.pathways[id];
-        if (!beds_ran_out &&
-            w_.beds.admit_elective(h, StayKind::elective, s, pathway.place, now)) {
+        if (!beds_ran_out && w_.beds.admit_elective(h, StayKind::elective, s, pathway.place, now)) {
             w_.metrics.activity(h, Activity::elective_inpatient, now);
             treated(id, now);
         } else {
@@ -96,7 +93,8 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
     const std::uint32_t rebook = w_.p.policy.cancellation_rebook_priority;
     for (const std::uint32_t id : cancelled) {
         Pathway& pathway = w_.pathways[id];
-        pathway.priority = static_cast<std::uint8_t>(std::min<std::uint32_t>(pathway.priority, rebook));
+        pathway.priority =
+            static_cast<std::uint8_t>(std::min<std::uint32_t>(pathway.priority, rebook));
         w_.lists.join(id, Stage::admitted_inpatient, now);
     }
 }

@@ -20,21 +20,21 @@ struct World;
 // list's inpatients. An independent-sector contract takes day-case patients from the lists in its
 // scope by its rule (longest wait, priority, or lowest priority first).
 class Theatres {
-public:
+  public:
     explicit Theatres(World& world);
 
     void run_session(std::uint32_t series, double now);
 
-private:
+  private:
     void day_cases(std::uint32_t series, std::uint32_t cases, double now);
     void inpatients(std::uint32_t series, std::uint32_t cases, double now);
     void independent_sector(std::uint32_t series, std::uint32_t cases, double now);
     void treated(std::uint32_t id, double now);
 
     World& w_;
-    std::vector<sim::SlotRounder> rounders_;          // [series]
-    std::vector<sim::SlotRounder> planned_rounders_;  // [series]
-    std::vector<sim::RandomStream> planned_;          // [hospital][specialty]
+    std::vector<sim::SlotRounder> rounders_;                             // [series]
+    std::vector<sim::SlotRounder> planned_rounders_;                     // [series]
+    std::vector<sim::RandomStream> planned_;                             // [hospital][specialty]
     std::vector<std::tuple<double, double, std::uint32_t>> candidates_;  // independent sector
 };
 

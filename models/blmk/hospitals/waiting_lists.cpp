@@ -254,8 +254,8 @@ void WaitingLists::insert_initial_list(double now) {
                 for (std::uint64_t k = 0; k < counts[cell]; ++k) {
                     const std::uint32_t id = w_.pathways.acquire();
                     Pathway& pathway = w_.pathways[id];
-                    const double weeks = band_edges[b] + initial_.uniform() *
-                                                             (band_edges[b + 1] - band_edges[b]);
+                    const double weeks =
+                        band_edges[b] + initial_.uniform() * (band_edges[b + 1] - band_edges[b]);
                     pathway.clock_start = now - 7.0 * weeks;
                     pathway.referral_time = pathway.clock_start;
                     pathway.hospital = static_cast<std::uint8_t>(h);

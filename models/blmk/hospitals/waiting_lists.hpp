@@ -20,7 +20,7 @@ struct World;
 // Every movement is counted per stage (joined, left), so the end-of-run check that
 // joined = left + still waiting holds for every stage of every run.
 class WaitingLists {
-public:
+  public:
     explicit WaitingLists(World& world);
 
     // Puts pathway `id` on the list for `stage` (its hospital, specialty and, for
@@ -33,8 +33,7 @@ public:
 
     [[nodiscard]] std::size_t rtt_list(std::uint32_t hospital, std::uint32_t specialty,
                                        Stage stage) const;
-    [[nodiscard]] std::size_t diagnostic_list(std::uint32_t hospital,
-                                              std::uint32_t modality) const;
+    [[nodiscard]] std::size_t diagnostic_list(std::uint32_t hospital, std::uint32_t modality) const;
     [[nodiscard]] PathwayQueue& list(std::size_t index) { return queues_[index]; }
     [[nodiscard]] std::size_t list_count() const { return queues_.size(); }
 
@@ -53,7 +52,7 @@ public:
     [[nodiscard]] std::uint64_t waiting(std::size_t stage) const;
     [[nodiscard]] std::size_t memory_bytes() const;
 
-private:
+  private:
     [[nodiscard]] std::size_t list_of(const Pathway& pathway, Stage stage) const;
     [[nodiscard]] std::uint32_t queue_priority(const Pathway& pathway, Stage stage) const;
 

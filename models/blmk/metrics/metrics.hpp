@@ -46,7 +46,7 @@ enum class ClockStop : std::uint8_t { admitted, non_admitted, removed };
 
 // A count per reporting period, kept for weeks and months at once.
 class PeriodCounts {
-public:
+  public:
     PeriodCounts(const sim::ReportingPeriods& weeks, const sim::ReportingPeriods& months,
                  std::size_t cells);
     void add(double time, std::size_t cell, double amount = 1.0);
@@ -58,7 +58,7 @@ public:
     }
     [[nodiscard]] std::size_t cells() const { return cells_; }
 
-private:
+  private:
     const sim::ReportingPeriods* weeks_;
     const sim::ReportingPeriods* months_;
     std::size_t cells_;
@@ -69,7 +69,7 @@ private:
 // A level (beds occupied, patients waiting) recorded as time-average and maximum per week and
 // per month.
 class PeriodLevel {
-public:
+  public:
     PeriodLevel(const sim::ReportingPeriods& weeks, const sim::ReportingPeriods& months)
         : week_(weeks), month_(months) {}
     void set(double time, double level) {
@@ -84,14 +84,14 @@ public:
     [[nodiscard]] const sim::LevelRecorder& weekly() const { return week_; }
     [[nodiscard]] const sim::LevelRecorder& monthly() const { return month_; }
 
-private:
+  private:
     sim::LevelRecorder week_;
     sim::LevelRecorder month_;
 };
 
 // Everything a replication records, updated as events happen and summarised into the result.
 class Metrics {
-public:
+  public:
     explicit Metrics(const ScenarioTables& tables);
 
     // RTT list.
@@ -127,7 +127,7 @@ public:
 
     [[nodiscard]] std::int64_t waiting_list_total() const;
 
-private:
+  private:
     void snapshot(double period_end, std::vector<double>& by_band, std::vector<double>& by_unit,
                   std::vector<double>& diagnostics, std::vector<double>& diagnostics_6w,
                   std::vector<double>& stages, std::size_t period, bool monthly);
@@ -139,18 +139,18 @@ private:
     std::size_t places_;
     std::size_t units_;  // trusts + the system total
 
-    WaitingCensus rtt_;          // [trust * specialties + specialty]
-    WaitingCensus diagnostics_;  // [hospital * modalities + modality]
+    WaitingCensus rtt_;                       // [trust * specialties + specialty]
+    WaitingCensus diagnostics_;               // [hospital * modalities + modality]
     std::vector<std::int64_t> stage_counts_;  // [unit][stage], live
 
     PeriodCounts clock_starts_;  // [trust][specialty]
     PeriodCounts stops_admitted_;
     PeriodCounts stops_non_admitted_;
     PeriodCounts removals_;
-    PeriodCounts activity_;  // [hospital][activity]
+    PeriodCounts activity_;        // [hospital][activity]
     PeriodCounts cancer_treated_;  // [unit]
     PeriodCounts cancer_within_62_;
-    PeriodCounts cancellations_;  // [hospital]
+    PeriodCounts cancellations_;     // [hospital]
     PeriodCounts community_starts_;  // [place][service]
     PeriodCounts community_wait_sum_;
 

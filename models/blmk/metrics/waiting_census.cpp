@@ -43,15 +43,15 @@ void WaitingCensus::weeks_waited(std::size_t group, std::int64_t census_day,
                                  std::vector<double>& weeks) const {
     weeks.assign(kMaxWeeks + 1, 0.0);
     const std::int32_t* row = &counts_[group * days_];
-    const std::int64_t last = std::min<std::int64_t>(census_day - first_day_,
-                                                     static_cast<std::int64_t>(days_) - 1);
+    const std::int64_t last =
+        std::min<std::int64_t>(census_day - first_day_, static_cast<std::int64_t>(days_) - 1);
     for (std::int64_t d = 0; d <= last; ++d) {
         if (row[d] == 0) {
             continue;
         }
         const std::int64_t waited_days = census_day - (first_day_ + d);
-        const std::size_t w = std::min<std::size_t>(static_cast<std::size_t>(waited_days / 7),
-                                                    kMaxWeeks);
+        const std::size_t w =
+            std::min<std::size_t>(static_cast<std::size_t>(waited_days / 7), kMaxWeeks);
         weeks[w] += row[d];
     }
 }

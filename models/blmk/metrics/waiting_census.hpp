@@ -13,7 +13,7 @@ namespace icsflow::models::blmk {
 // Used for the RTT list (wait from the clock start, grouped by trust x specialty) and for the
 // diagnostic lists (wait from joining, grouped by hospital x modality).
 class WaitingCensus {
-public:
+  public:
     // Days before `first_day` are folded into the first bin (they are long waits either way).
     WaitingCensus(std::size_t groups, std::int64_t first_day, std::int64_t last_day);
 
@@ -32,7 +32,7 @@ public:
 
     static constexpr std::size_t kMaxWeeks = 260;
 
-private:
+  private:
     [[nodiscard]] std::size_t bin(double wait_start) const;
 
     std::size_t groups_;

@@ -1,9 +1,9 @@
 // The BLMK model's parameter dictionary: every key its configuration may hold, with units, range,
 // meaning and the source of the value in configs/blmk.toml. `icsflow params blmk` prints it, and
 // docs/parameters.md is generated from it (a test keeps the two identical).
-#include <limits>
-
 #include "models/blmk/parameters/dictionary.hpp"
+
+#include <limits>
 
 namespace icsflow::models::blmk {
 
@@ -52,8 +52,10 @@ void typed(c::ParameterDictionary& d, std::string path, ParamType type, TomlValu
 // A duration: { distribution = "lognormal", mean = 5.2, sd = 6.0 } (see sim/random).
 void duration(c::ParameterDictionary& d, const std::string& path, TomlValue def,
               const std::string& meaning, const std::string& source) {
-    table(d, path, std::move(def), meaning + " A duration: { distribution, mean, sd } (or shape "
-                                             "and scale for weibull, value for fixed).");
+    table(d, path, std::move(def),
+          meaning +
+              " A duration: { distribution, mean, sd } (or shape "
+              "and scale for weibull, value for fixed).");
     d.add(c::choice_param(path + ".distribution", c::required(),
                           {"fixed", "exponential", "lognormal", "gamma", "weibull"},
                           "Family of the distribution.", source));
@@ -160,8 +162,8 @@ void add_specialties(c::ParameterDictionary& d) {
     numbers(d, p + "priority_mix", c::required(), 0.0, 1.0, "",
             "Clinical priority of routine/urgent admissions: [P1, P2, P3, P4].", kAssumption);
     duration(d, p + "inpatient_los", c::required(), "Elective inpatient length of stay.", kPack);
-    numbers(d, p + "elective_discharge_mix", TomlValue(TomlArray{1.0, 0.0, 0.0, 0.0}), 0.0, 1.0,
-            "", "Discharge pathway 0-3 of elective inpatients.", kAssumption);
+    numbers(d, p + "elective_discharge_mix", TomlValue(TomlArray{1.0, 0.0, 0.0, 0.0}), 0.0, 1.0, "",
+            "Discharge pathway 0-3 of elective inpatients.", kAssumption);
 }
 
 void add_hospitals(c::ParameterDictionary& d) {
@@ -280,8 +282,7 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     table(d, "dna", c::required(), "Did-not-attend (DNA) rules.");
     number(d, "dna.first", c::required(), 0.0, 0.99, "", "DNA probability, first appointments.",
            kSeeds);
-    number(d, "dna.follow_up", c::required(), 0.0, 0.99, "", "DNA probability, follow-ups.",
-           kPack);
+    number(d, "dna.follow_up", c::required(), 0.0, 0.99, "", "DNA probability, follow-ups.", kPack);
     d.add(c::integer_param("dna.max_dnas", TomlValue(2), 1.0, 10.0, "DNAs",
                            "Discharged back to the GP (a clock stop) after this many DNAs.",
                            "RTT rules (field notes section 3)"));
@@ -297,8 +298,8 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
                                           "longest_wait_first", "fifo"};
     d.add(c::choice_param("policy.outpatient_order", TomlValue("priority_then_longest_wait"),
                           orders, "Booking order of outpatient and diagnostic lists.", kSeeds));
-    d.add(c::choice_param("policy.admitted_order", TomlValue("priority_then_longest_wait"),
-                          orders, "Order theatre lists are filled from the admitted list.",
+    d.add(c::choice_param("policy.admitted_order", TomlValue("priority_then_longest_wait"), orders,
+                          "Order theatre lists are filled from the admitted list.",
                           "seed 000:L1350-1351"));
     typed(d, "policy.pooled_specialties", ParamType::string_array, TomlValue(TomlArray{}), "",
           "Specialties with one shared BLMK list at every stage: any hospital's session takes "
@@ -318,8 +319,7 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     typed(d, "policy_changes[].from", ParamType::date, c::required(), "date", "In force from.",
           kScenario);
     d.add(c::optional(c::choice_param("policy_changes[].outpatient_order", TomlValue(), orders,
-                                      "New order of outpatient and diagnostic lists.",
-                                      kScenario)));
+                                      "New order of outpatient and diagnostic lists.", kScenario)));
     d.add(c::optional(c::choice_param("policy_changes[].admitted_order", TomlValue(), orders,
                                       "New order of the admitted lists.", kScenario)));
 
@@ -336,23 +336,22 @@ void add_initial_list(c::ParameterDictionary& d) {
     table(d, "initial_list", TomlValue(c::TomlTable{}),
           "The waiting list at the start date (planners start from today's list).");
     number(d, "initial_list.total", TomlValue(0.0), 0.0, 1e8, "pathways",
-           "Incomplete pathways at the start date (0: start empty, e.g. after a warm-up).",
-           kPack);
+           "Incomplete pathways at the start date (0: start empty, e.g. after a warm-up).", kPack);
     for (const char* key : {"hospital_shares", "specialty_shares"}) {
-        c::ParamSpec spec = c::typed_param(
-            std::string("initial_list.") + key, ParamType::number_map, TomlValue(c::TomlTable{}),
-            "", std::string("Split of the list by ") + (key[0] == 'h' ? "hospital" : "specialty") +
-                    " id (normalised).",
-            kAssumption);
+        c::ParamSpec spec =
+            c::typed_param(std::string("initial_list.") + key, ParamType::number_map,
+                           TomlValue(c::TomlTable{}), "",
+                           std::string("Split of the list by ") +
+                               (key[0] == 'h' ? "hospital" : "specialty") + " id (normalised).",
+                           kAssumption);
         spec.min = 0.0;
         spec.max = 1e9;
         d.add(std::move(spec));
     }
-    numbers(d, "initial_list.band_shares", TomlValue(TomlArray{1.0, 0.0, 0.0, 0.0, 0.0}), 0.0,
-            1.0, "", "Weeks-waited bands [0-18, 18-52, 52-78, 78-104, 104+].", kPack);
-    numbers(d, "initial_list.admitted_share_by_band",
-            TomlValue(TomlArray{0.2, 0.2, 0.2, 0.2, 0.2}), 0.0, 1.0, "",
-            "Share of each band already on the admitted list.", kCalibrated);
+    numbers(d, "initial_list.band_shares", TomlValue(TomlArray{1.0, 0.0, 0.0, 0.0, 0.0}), 0.0, 1.0,
+            "", "Weeks-waited bands [0-18, 18-52, 52-78, 78-104, 104+].", kPack);
+    numbers(d, "initial_list.admitted_share_by_band", TomlValue(TomlArray{0.2, 0.2, 0.2, 0.2, 0.2}),
+            0.0, 1.0, "", "Share of each band already on the admitted list.", kCalibrated);
     numbers(d, "initial_list.diagnostics_share_by_band",
             TomlValue(TomlArray{0.1, 0.1, 0.1, 0.1, 0.1}), 0.0, 1.0, "",
             "Share of each band waiting for a test.", kCalibrated);
@@ -382,10 +381,9 @@ void add_changes(c::ParameterDictionary& d) {
     dated(d, "demand_changes[]", "demand change");
     d.add(c::typed_param("demand_changes[].kinds", ParamType::string_array, c::required(), "",
                          "referrals, emergency_admissions, ae_attendances.", kScenario));
-    d.add(c::typed_param("demand_changes[].urgencies", ParamType::string_array,
-                         TomlValue(TomlArray{}), "",
-                         "Referrals only: routine, urgent, suspected_cancer (empty: all).",
-                         kScenario));
+    d.add(c::typed_param(
+        "demand_changes[].urgencies", ParamType::string_array, TomlValue(TomlArray{}), "",
+        "Referrals only: routine, urgent, suspected_cancer (empty: all).", kScenario));
     scope(d, "demand_changes[]", false, true, true);
 
     typed(d, "los_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
@@ -449,10 +447,10 @@ void add_analysis(c::ParameterDictionary& d) {
           "the mean over replications).",
           kScenario);
     typed(d, "analysis.targets[].name", ParamType::string, c::required(), "", "Name.", kScenario);
-    d.add(c::choice_param("analysis.targets[].measure", c::required(),
-                          {"elective_activity", "outpatient_activity", "diagnostic_activity",
-                           "endoscopy_activity"},
-                          "Activity measured as % of the same month a year earlier.", kScenario));
+    d.add(c::choice_param(
+        "analysis.targets[].measure", c::required(),
+        {"elective_activity", "outpatient_activity", "diagnostic_activity", "endoscopy_activity"},
+        "Activity measured as % of the same month a year earlier.", kScenario));
     typed(d, "analysis.targets[].month", ParamType::string, c::required(), "YYYY-MM",
           "Month of the target.", kScenario);
     number(d, "analysis.targets[].threshold", c::required(), 0.0, 10.0, "",

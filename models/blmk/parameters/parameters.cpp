@@ -12,9 +12,15 @@ bool in_scope(const std::vector<std::uint32_t>& list, std::uint32_t value) {
 
 }  // namespace
 
-bool Scope::hospital(std::uint32_t h) const { return in_scope(hospitals, h); }
-bool Scope::specialty(std::uint32_t s) const { return in_scope(specialties, s); }
-bool Scope::place(std::uint32_t p) const { return in_scope(places, p); }
+bool Scope::hospital(std::uint32_t h) const {
+    return in_scope(hospitals, h);
+}
+bool Scope::specialty(std::uint32_t s) const {
+    return in_scope(specialties, s);
+}
+bool Scope::place(std::uint32_t p) const {
+    return in_scope(places, p);
+}
 
 const char* urgency_name(std::size_t u) {
     static constexpr const char* names[] = {"routine", "urgent", "suspected_cancer"};
@@ -38,8 +44,8 @@ const char* community_service_name(std::size_t s) {
 
 const char* delivery_point_name(std::size_t d) {
     static constexpr const char* names[] = {
-        "outpatient_first",   "outpatient_follow_up",  "diagnostics_mri",   "diagnostics_ct",
-        "diagnostics_endoscopy", "theatre_day_case", "theatre_inpatient", "beds"};
+        "outpatient_first",      "outpatient_follow_up", "diagnostics_mri",   "diagnostics_ct",
+        "diagnostics_endoscopy", "theatre_day_case",     "theatre_inpatient", "beds"};
     return d < kDeliveryPoints ? names[d] : "?";
 }
 

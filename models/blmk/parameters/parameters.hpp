@@ -14,11 +14,12 @@
 
 namespace icsflow::models::blmk {
 
-inline constexpr std::size_t kUrgencies = 3;  // routine, urgent, suspected cancer
-inline constexpr std::size_t kAgeBands = 3;   // under 65, 65-84, 85 and over
+inline constexpr std::size_t kUrgencies = 3;   // routine, urgent, suspected cancer
+inline constexpr std::size_t kAgeBands = 3;    // under 65, 65-84, 85 and over
 inline constexpr std::size_t kPriorities = 4;  // P1..P4 (clinical priority for surgery)
 inline constexpr std::size_t kModalities = 3;  // MRI, CT, endoscopy
-inline constexpr std::size_t kDischargePathways = 4;  // 0 home, 1 home + support, 2 bed, 3 care home
+inline constexpr std::size_t kDischargePathways =
+    4;  // 0 home, 1 home + support, 2 bed, 3 care home
 inline constexpr std::size_t kCommunityServices = 3;  // reablement, community bed, care home
 
 enum class Urgency : std::uint8_t { routine = 0, urgent = 1, suspected_cancer = 2 };
@@ -90,10 +91,10 @@ struct SpecialtyParams {
     // Referrals per 1,000 population per year by urgency (routine, urgent, suspected cancer).
     std::array<double, kUrgencies> referrals_per_1000{};
     // After the first outpatient appointment (routine/urgent referrals):
-    double diagnostic_probability = 0.0;       // needs a test first
+    double diagnostic_probability = 0.0;             // needs a test first
     std::array<double, kModalities> modality_mix{};  // which test
-    double follow_up_probability = 0.0;        // no test, but a follow-up before the decision
-    double admit_probability = 0.0;            // decision to admit (else non-admitted stop)
+    double follow_up_probability = 0.0;              // no test, but a follow-up before the decision
+    double admit_probability = 0.0;                  // decision to admit (else non-admitted stop)
     // Suspected cancer: every referral is tested; this share has cancer.
     double cancer_conversion = 0.0;
     double cancer_surgical_share = 0.5;  // treated by surgery (admitted list, P2)
@@ -124,8 +125,8 @@ struct HospitalParams {
     double emergency_bed_reserve = 0.0;  // electives may not take the last N general beds
     std::array<double, kModalities> diagnostic_slots_per_week{};
     std::array<double, kModalities> diagnostic_other_share{};  // slots used outside RTT pathways
-    std::vector<ClinicCapacity> clinics;  // by specialty
-    double ae_attendances_per_day = 0.0;  // for activity reporting
+    std::vector<ClinicCapacity> clinics;                       // by specialty
+    double ae_attendances_per_day = 0.0;                       // for activity reporting
     double other_non_elective_per_day = 0.0;  // maternity and other non-elective spells (counted)
 };
 
@@ -140,8 +141,8 @@ struct PlaceParams {
     double annual_growth = 0.0;                  // population growth per year
     std::vector<double> hospital_shares;         // elective and emergency, by hospital
     // Community capacity for discharge pathways 1-3 (ignored for external places).
-    double reablement_slots = 0.0;      // concurrent clients
-    double community_beds = 0.0;        // intermediate-care beds
+    double reablement_slots = 0.0;               // concurrent clients
+    double community_beds = 0.0;                 // intermediate-care beds
     double care_home_placements_per_week = 0.0;  // vacancies offered to hospital discharges
 };
 
@@ -162,15 +163,15 @@ struct CommunityParams {
 };
 
 struct DnaParams {
-    double first = 0.0;      // probability a booked first appointment is not attended
-    double follow_up = 0.0;  // ... a follow-up
-    std::uint32_t max_dnas = 2;  // discharged back to the GP after this many
-    bool first_dna_resets_clock = true;  // RTT rule: clock nullified, restarts on rebooking
+    double first = 0.0;                    // probability a booked first appointment is not attended
+    double follow_up = 0.0;                // ... a follow-up
+    std::uint32_t max_dnas = 2;            // discharged back to the GP after this many
+    bool first_dna_resets_clock = true;    // RTT rule: clock nullified, restarts on rebooking
     std::vector<DatedMultiplier> changes;  // multiply both rates while in force
 };
 
 struct LosChange {
-    Scope scope;  // hospitals, specialties
+    Scope scope;             // hospitals, specialties
     bool emergency = false;  // applies to emergency acute LOS (all specialties) when true
     DatedMultiplier multiplier;
 };
@@ -187,7 +188,11 @@ struct CommunityChange {
     DatedMultiplier multiplier;
 };
 
-enum class IndependentSectorRule : std::uint8_t { longest_wait, priority_then_longest_wait, lowest_priority_first };
+enum class IndependentSectorRule : std::uint8_t {
+    longest_wait,
+    priority_then_longest_wait,
+    lowest_priority_first
+};
 
 struct IndependentSectorContract {
     std::string label;
@@ -202,7 +207,7 @@ struct IndependentSectorContract {
 struct PolicyParams {
     sim::QueueDiscipline outpatient_order = sim::QueueDiscipline::priority_then_longest_wait;
     sim::QueueDiscipline admitted_order = sim::QueueDiscipline::priority_then_longest_wait;
-    std::vector<std::uint32_t> pooled_specialties;  // one BLMK-wide list per pooled specialty
+    std::vector<std::uint32_t> pooled_specialties;   // one BLMK-wide list per pooled specialty
     std::uint32_t cancellation_rebook_priority = 2;  // an on-the-day cancellation is rebooked at
                                                      // this priority or better
     double removal_rate_per_week = 0.0;  // removals other than treatment, per waiting patient
@@ -264,7 +269,7 @@ struct AnalysisParams {
 };
 
 struct SeasonalityParams {
-    std::array<double, 12> referrals{};   // January..December, per-day index
+    std::array<double, 12> referrals{};  // January..December, per-day index
     std::array<double, 12> emergency{};
 };
 

@@ -97,7 +97,7 @@ std::vector<std::uint32_t> resolve_ids(ConfigNode& node, std::string_view key, c
 }
 
 class Reader {
-public:
+  public:
     Reader(ConfigNode& root, const sim::SimCalendar& calendar, const sim::RunSettings& run)
         : root_(root), calendar_(calendar), run_(run) {}
 
@@ -118,10 +118,8 @@ public:
         return std::move(p_);
     }
 
-private:
-    double day(ConfigNode& node, std::string_view key) {
-        return calendar_.time_of(node.date(key));
-    }
+  private:
+    double day(ConfigNode& node, std::string_view key) { return calendar_.time_of(node.date(key)); }
 
     void read_dated(ConfigNode& node, DatedMultiplier& m) {
         static_cast<void>(node.string("label"));  // for reports only
@@ -381,8 +379,7 @@ private:
         ConfigNode list = root_.table("initial_list");
         InitialListParams& i = p_.initial_list;
         i.total = list.number("total");
-        i.hospital_shares =
-            shares_by_id(list, "hospital_shares", hospital_ids_, "hospital", false);
+        i.hospital_shares = shares_by_id(list, "hospital_shares", hospital_ids_, "hospital", false);
         i.specialty_shares =
             shares_by_id(list, "specialty_shares", specialty_ids_, "specialty", false);
         i.band_shares = mix<kWaitBands>(list, "band_shares");
@@ -583,8 +580,9 @@ private:
             t.measure = node.string("measure");
             t.month = month_index(node, "month");
             if (t.month >= 0 && t.month < 12) {
-                node.error("month", "must be at least 12 months after the start (it is "
-                                    "compared with the same month a year earlier)");
+                node.error("month",
+                           "must be at least 12 months after the start (it is "
+                           "compared with the same month a year earlier)");
             }
             t.threshold = node.number("threshold");
             p_.analysis.targets.push_back(std::move(t));

@@ -30,7 +30,8 @@ void CommunityServices::schedule_start(double start_time) {
     for (std::uint32_t cell = 0; cell < services_.size(); ++cell) {
         Service& service = services_[cell];
         const sim::CapacitySchedule& rules = w_.t.community_rules[cell];
-        service.capacity = std::floor(rules.level_at(w_.t.calendar, start_time, service.base_capacity));
+        service.capacity =
+            std::floor(rules.level_at(w_.t.calendar, start_time, service.base_capacity));
         service.change_points = rules.change_points(start_time, w_.t.horizon);
         if (cell % kCommunityServices != kCareHome && !service.change_points.empty()) {
             w_.scheduler.schedule_at(service.change_points.front(),

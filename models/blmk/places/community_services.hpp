@@ -17,12 +17,12 @@ struct World;
 // wait in order of arrival; when a service can take the next patient, the place tells the
 // hospital (a hand-off) and the patient leaves the hospital bed.
 class CommunityServices {
-public:
+  public:
     explicit CommunityServices(World& world);
 
     void schedule_start(double start_time);
 
-    void request(std::uint32_t inpatient, double now);     // from a hospital
+    void request(std::uint32_t inpatient, double now);      // from a hospital
     void service_ends(std::uint32_t cell, double now);      // a client finishes
     void vacancy(std::uint32_t place, double now);          // a care-home vacancy arises
     void capacity_changes(std::uint32_t cell, double now);  // dated capacity change
@@ -31,7 +31,7 @@ public:
     [[nodiscard]] std::uint64_t accepted() const { return accepted_; }
     [[nodiscard]] std::uint64_t waiting() const;
 
-private:
+  private:
     struct Service {
         double base_capacity = 0.0;  // concurrent clients (unused for care homes)
         double capacity = 0.0;
@@ -46,7 +46,7 @@ private:
     void record(std::uint32_t cell, double now);
 
     World& w_;
-    std::vector<Service> services_;  // [place * 3 + service]
+    std::vector<Service> services_;             // [place * 3 + service]
     std::vector<sim::RandomStream> durations_;  // [place]
     std::vector<sim::RandomStream> vacancies_;  // [place]
     std::uint64_t requested_ = 0;

@@ -9,8 +9,7 @@ Demand::Demand(World& world) : w_(world), counts_(world.stream("demand/daily_cou
     for (const PlaceParams& place : w_.p.places) {
         for (const SpecialtyParams& specialty : w_.p.specialties) {
             for (std::size_t u = 0; u < kUrgencies; ++u) {
-                const std::string name =
-                    place.id + "/" + specialty.id + "/" + urgency_name(u);
+                const std::string name = place.id + "/" + specialty.id + "/" + urgency_name(u);
                 referral_times_.push_back(w_.stream("demand/referral_times/" + name));
                 referral_patients_.push_back(w_.stream("demand/referral_patients/" + name));
             }

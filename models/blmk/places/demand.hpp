@@ -18,7 +18,7 @@ struct World;
 // patient will need, so that a change to one stream's rate leaves every other patient's course
 // as it was.
 class Demand {
-public:
+  public:
     explicit Demand(World& world);
 
     void schedule_start(double start_time);
@@ -27,11 +27,11 @@ public:
     void emergency(std::uint32_t stream, double now);
     void daily_counts(double day_start);
 
-private:
+  private:
     World& w_;
-    std::vector<sim::RandomStream> referral_times_;       // [place][specialty][urgency]
+    std::vector<sim::RandomStream> referral_times_;  // [place][specialty][urgency]
     std::vector<sim::RandomStream> referral_patients_;
-    std::vector<sim::RandomStream> emergency_times_;      // [place][age band]
+    std::vector<sim::RandomStream> emergency_times_;  // [place][age band]
     std::vector<sim::RandomStream> emergency_patients_;
     sim::RandomStream counts_;
 };

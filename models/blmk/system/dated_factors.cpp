@@ -12,8 +12,8 @@ double dated_factor(const DatedMultiplier& m, const sim::SimCalendar& calendar, 
         return m.value;
     }
     const int k = calendar.month_index_at(time) - calendar.month_index_at(m.from);
-    const std::size_t index = std::min(static_cast<std::size_t>(std::max(k, 0)),
-                                       m.monthly.size() - 1);
+    const std::size_t index =
+        std::min(static_cast<std::size_t>(std::max(k, 0)), m.monthly.size() - 1);
     return m.monthly[index];
 }
 

@@ -19,6 +19,8 @@ void append_rules(const DatedMultiplier& m, double add_per_session,
                   const sim::SimCalendar& calendar, std::vector<sim::CapacityRule>& rules);
 
 // Years since the start date (negative in the warm-up), for compound growth.
-[[nodiscard]] inline double years(double time) { return time / 365.25; }
+[[nodiscard]] inline double years(double time) {
+    return time / 365.25;
+}
 
 }  // namespace icsflow::models::blmk

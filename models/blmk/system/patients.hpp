@@ -59,7 +59,7 @@ struct Inpatient {
     double acute_los = 0.0;         // drawn on arrival, before any dated multiplier
     double assessment_delay = 0.0;  // drawn on arrival
     double support_requested = 0.0;
-    float pathway_draw = 0.0F;      // uniform draw that picks the discharge pathway when fit
+    float pathway_draw = 0.0F;  // uniform draw that picks the discharge pathway when fit
     std::uint8_t hospital = 0;
     std::uint8_t place = 0;
     std::uint8_t age_band = 0;
@@ -74,7 +74,7 @@ struct Inpatient {
 // has grown to the system's size.
 template <class Record>
 class RecordPool {
-public:
+  public:
     std::uint32_t acquire() {
         if (!free_.empty()) {
             const std::uint32_t id = free_.back();
@@ -103,7 +103,7 @@ public:
         return records_.capacity() * sizeof(Record) + free_.capacity() * sizeof(std::uint32_t);
     }
 
-private:
+  private:
     std::vector<Record> records_;
     std::vector<std::uint32_t> free_;
     std::size_t live_ = 0;

@@ -121,17 +121,17 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
         for (std::size_t s = 0; s < p.specialties.size(); ++s) {
             for (std::size_t u = 0; u < kUrgencies; ++u) {
                 const double base = place.population * place.referral_multiplier *
-                                    p.specialties[s].referrals_per_1000[u] / 1000.0 /
-                                    kDaysPerYear * modelled_share[pl];
+                                    p.specialties[s].referrals_per_1000[u] / 1000.0 / kDaysPerYear *
+                                    modelled_share[pl];
                 std::vector<double> rates;
                 rates.reserve(breaks.size());
                 for (const double day : breaks) {
                     const double t = day + 0.5;
                     const double growth = sim::portable::pow(1.0 + place.annual_growth, years(t)) *
                                           sim::portable::pow(1.0 + p.referral_growth, years(t));
-                    rates.push_back(base * growth * p.seasonality.referrals[month_of(day)] *
-                                    demand_factor(p, calendar, DemandKind::referrals, pl, s, u,
-                                                  day));
+                    rates.push_back(
+                        base * growth * p.seasonality.referrals[month_of(day)] *
+                        demand_factor(p, calendar, DemandKind::referrals, pl, s, u, day));
                 }
                 referral_rates.emplace_back(breaks, std::move(rates));
             }
@@ -151,9 +151,9 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
                 const double t = day + 0.5;
                 const double growth = sim::portable::pow(1.0 + place.annual_growth, years(t)) *
                                       sim::portable::pow(1.0 + p.emergency.annual_growth, years(t));
-                rates.push_back(base * growth * p.seasonality.emergency[month_of(day)] *
-                                demand_factor(p, calendar, DemandKind::emergency_admissions, pl,
-                                              0, 0, day));
+                rates.push_back(
+                    base * growth * p.seasonality.emergency[month_of(day)] *
+                    demand_factor(p, calendar, DemandKind::emergency_admissions, pl, 0, 0, day));
             }
             emergency_rates.emplace_back(breaks, std::move(rates));
         }
@@ -313,7 +313,7 @@ double ScenarioTables::los_multiplier(std::uint32_t hospital, std::uint32_t spec
 }
 
 const std::array<double, kDischargePathways>& ScenarioTables::discharge_mix(std::size_t age,
-                                                                           double time) const {
+                                                                            double time) const {
     for (auto it = p.discharge_mix_changes.rbegin(); it != p.discharge_mix_changes.rend(); ++it) {
         if (time >= it->from && time < it->to) {
             return it->mix[age];

@@ -24,10 +24,10 @@ struct SessionSeries {
     };
     Kind kind = Kind::outpatient_first;
     std::uint32_t hospital = 0;
-    std::uint32_t specialty = 0;  // specialty, or modality for diagnostics
-    std::uint32_t contract = 0;   // independent-sector contract
+    std::uint32_t specialty = 0;        // specialty, or modality for diagnostics
+    std::uint32_t contract = 0;         // independent-sector contract
     double capacity_per_session = 0.0;  // before rules
-    double other_share = 0.0;  // capacity used by patients not on an RTT pathway
+    double other_share = 0.0;           // capacity used by patients not on an RTT pathway
     std::vector<unsigned> weekdays;
     std::vector<double> hours;  // sorted
     sim::CapacitySchedule rules;
@@ -84,7 +84,7 @@ struct ScenarioTables {
     [[nodiscard]] double los_multiplier(std::uint32_t hospital, std::uint32_t specialty,
                                         bool emergency, double time) const;
     [[nodiscard]] const std::array<double, kDischargePathways>& discharge_mix(std::size_t age,
-                                                                             double time) const;
+                                                                              double time) const;
     [[nodiscard]] double expected_per_day(const std::vector<double>& daily, double time) const;
 };
 

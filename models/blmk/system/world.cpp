@@ -98,8 +98,8 @@ void World::handle(const sim::Event& event) {
             switch (message.type) {
                 case Handoff::Type::referral: {
                     const Pathway& pathway = pathways[message.subject];
-                    metrics.clock_started(pathway.hospital, pathway.specialty,
-                                          pathway.clock_start, now);
+                    metrics.clock_started(pathway.hospital, pathway.specialty, pathway.clock_start,
+                                          now);
                     lists.join(message.subject, Stage::outpatient_first, now);
                     break;
                 }

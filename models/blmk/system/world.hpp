@@ -40,13 +40,13 @@ struct Handoff {
 };
 
 class Handoffs {
-public:
+  public:
     void send(sim::Scheduler& scheduler, Handoff::Type type, std::uint32_t subject,
               double delay = 0.0);
     Handoff receive(std::uint32_t slot);
     [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
 
-private:
+  private:
     std::vector<Handoff> slots_;
     std::vector<std::uint32_t> free_;
     std::size_t in_flight_ = 0;
