@@ -105,7 +105,7 @@ def row(values, measure, summaries, target, tolerance, source, absolute, tested)
     tol = (f"±{100 * tolerance:.0f} pts" if share else f"±{tolerance:g}") if absolute \
         else f"±{100 * tolerance:.0f}%"
     if share:
-        interval = f"± {100 * half:.1f} pts"
+        interval = f"± {100 * half:.2f} pts"
     else:
         interval = f"± {half:,.0f}" if abs(mean) >= 100 else f"± {half:.2f}"
     return (f"| {measure} | {fmt(target)} ({tol}) | {source} | {fmt(mean)} {interval} | "
