@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <boost/random/discrete_distribution.hpp>
 #include <boost/random/piecewise_constant_distribution.hpp>
 #include <cstddef>
@@ -45,6 +46,21 @@ class DurationDistribution {
 
 // A categorical choice among n outcomes with given (non-negative, not all zero) weights, drawn by
 // Boost's alias-table discrete distribution.
+// Inverse transform of a categorical distribution: the index of the category that `u` (uniform
+// on [0, 1)) falls in, given shares that sum to 1; the last category takes any rounding excess.
+// One uniform per draw, so a change of shares never changes how many numbers a stream consumes.
+template <std::size_t N>
+[[nodiscard]] std::size_t category_of(const std::array<double, N>& shares, double u) {
+    double cumulative = 0.0;
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+        cumulative += shares[i];
+        if (u < cumulative) {
+            return i;
+        }
+    }
+    return N - 1;
+}
+
 class Categorical {
   public:
     Categorical() = default;

@@ -4,24 +4,9 @@
 #include <cmath>
 
 #include "models/blmk/system/world.hpp"
+#include "sim/random/distributions.hpp"
 
 namespace icsflow::models::blmk {
-
-namespace {
-
-template <std::size_t N>
-std::size_t pick(const std::array<double, N>& shares, double u) {
-    double cumulative = 0.0;
-    for (std::size_t i = 0; i + 1 < N; ++i) {
-        cumulative += shares[i];
-        if (u < cumulative) {
-            return i;
-        }
-    }
-    return N - 1;
-}
-
-}  // namespace
 
 Beds::Beds(World& world) : w_(world), external_(world.stream("beds/external_support")) {
     for (std::size_t h = 0; h < w_.p.hospitals.size(); ++h) {
@@ -137,7 +122,8 @@ void Beds::acute_care_ends(std::uint32_t id, double now) {
         patient.kind == StayKind::emergency
             ? w_.t.discharge_mix(patient.age_band, now)
             : w_.p.specialties[patient.specialty].elective_discharge_mix;
-    patient.discharge_pathway = static_cast<std::uint8_t>(pick(mix, patient.pathway_draw));
+    patient.discharge_pathway =
+        static_cast<std::uint8_t>(sim::category_of(mix, patient.pathway_draw));
     if (patient.discharge_pathway == 0) {
         discharge(id, now);
         return;

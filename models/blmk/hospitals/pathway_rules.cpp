@@ -1,23 +1,8 @@
 #include "models/blmk/hospitals/pathway_rules.hpp"
 
+#include "sim/random/distributions.hpp"
+
 namespace icsflow::models::blmk {
-
-namespace {
-
-// Index of the category that u (in [0, 1)) falls in, given shares summing to 1.
-template <std::size_t N>
-std::size_t pick(const std::array<double, N>& shares, double u) {
-    double cumulative = 0.0;
-    for (std::size_t i = 0; i + 1 < N; ++i) {
-        cumulative += shares[i];
-        if (u < cumulative) {
-            return i;
-        }
-    }
-    return N - 1;
-}
-
-}  // namespace
 
 void draw_course(Pathway& pathway, const SpecialtyParams& specialty, sim::RandomStream& stream) {
     const double u_route = stream.uniform();
@@ -30,7 +15,8 @@ void draw_course(Pathway& pathway, const SpecialtyParams& specialty, sim::Random
     const double u_spare = stream.uniform();  // reserved, keeps the count fixed
     static_cast<void>(u_spare);
 
-    pathway.modality = static_cast<std::uint8_t>(pick(specialty.modality_mix, u_modality));
+    pathway.modality =
+        static_cast<std::uint8_t>(sim::category_of(specialty.modality_mix, u_modality));
     pathway.set(Pathway::day_case, u_day_case < specialty.day_case_share);
     if (pathway.urgency == static_cast<std::uint8_t>(Urgency::suspected_cancer)) {
         // Every suspected cancer is tested; a confirmed cancer is treated at priority 2.
@@ -47,7 +33,8 @@ void draw_course(Pathway& pathway, const SpecialtyParams& specialty, sim::Random
                 !pathway.has(Pathway::needs_test) &&
                     u_route < specialty.diagnostic_probability + specialty.follow_up_probability);
     pathway.set(Pathway::will_admit, u_admit < specialty.admit_probability);
-    pathway.priority = static_cast<std::uint8_t>(1 + pick(specialty.priority_mix, u_priority));
+    pathway.priority =
+        static_cast<std::uint8_t>(1 + sim::category_of(specialty.priority_mix, u_priority));
 }
 
 }  // namespace icsflow::models::blmk
