@@ -350,6 +350,28 @@ void ConfigNode::resolve(std::string_view key, const TomlValue& value) {
     cursor->as_table()[std::string(key)] = value;
 }
 
+namespace {
+
+// Within the spec's range (and finite)?
+bool in_range(const ParamSpec& spec, double value) {
+    const bool below = spec.min_exclusive ? !(value > spec.min) : !(value >= spec.min);
+    return std::isfinite(value) && !below && !(value > spec.max);
+}
+
+// Reports `element` at `path` when it lies outside the spec's range; true when it is inside.
+bool report_if_out_of_range(ConfigDocument& doc, const ParamSpec& spec, const TomlValue& element,
+                            double value, const std::string& path, std::string_view what) {
+    if (in_range(spec, value)) {
+        return true;
+    }
+    std::ostringstream message;
+    message << what << " " << value << " is out of range (" << spec.range_text() << ")";
+    doc.report_at(element, path, message.str());
+    return false;
+}
+
+}  // namespace
+
 void ConfigNode::type_error(std::string_view key, const TomlValue& value,
                             std::string_view expected) {
     doc_->report_at(value, child_path(key),
@@ -357,8 +379,7 @@ void ConfigNode::type_error(std::string_view key, const TomlValue& value,
 }
 
 double ConfigNode::checked_range(std::string_view key, const ParamSpec& spec, double value) {
-    const bool below = spec.min_exclusive ? !(value > spec.min) : !(value >= spec.min);
-    if (!std::isfinite(value) || below || value > spec.max) {
+    if (!in_range(spec, value)) {
         std::ostringstream message;
         message << "value " << value << " is out of range (" << spec.range_text() << ")";
         error(key, message.str());
@@ -477,11 +498,7 @@ std::vector<double> ConfigNode::numbers(std::string_view key) {
             continue;
         }
         const double v = as_number(element);
-        const bool below = spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min);
-        if (!std::isfinite(v) || below || v > spec.max) {
-            std::ostringstream message;
-            message << "array element " << v << " is out of range (" << spec.range_text() << ")";
-            doc_->report_at(element, child_path(key), message.str());
+        if (!report_if_out_of_range(*doc_, spec, element, v, child_path(key), "array element")) {
             all_ok = false;
             continue;
         }
@@ -536,11 +553,8 @@ std::vector<std::pair<std::string, double>> ConfigNode::number_map(std::string_v
             continue;
         }
         const double v = as_number(element);
-        const bool below = spec.min_exclusive ? !(v > spec.min) : !(v >= spec.min);
-        if (!std::isfinite(v) || below || v > spec.max) {
-            std::ostringstream message;
-            message << "value " << v << " is out of range (" << spec.range_text() << ")";
-            doc_->report_at(element, child_path(key) + "." + name, message.str());
+        if (!report_if_out_of_range(*doc_, spec, element, v, child_path(key) + "." + name,
+                                    "value")) {
             all_ok = false;
             continue;
         }
