@@ -17,7 +17,8 @@ Clinics::Clinics(World& world)
 
 void Clinics::run_session(std::uint32_t series, double now) {
     const SessionSeries& session = w_.t.sessions[series];
-    const std::uint32_t total = rounders_[series].take(session.capacity_at(w_.t.calendar, now));
+    const std::uint32_t total = rounders_[series].take(session.capacity_at(w_.t.calendar, now) *
+                                                       w_.delivery.factor(session.kind, now));
     const std::uint32_t other =
         std::min(total, other_rounders_[series].take(total * session.other_share));
     const std::uint32_t rtt = total - other;

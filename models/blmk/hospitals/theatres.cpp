@@ -18,7 +18,8 @@ Theatres::Theatres(World& world)
 
 void Theatres::run_session(std::uint32_t series, double now) {
     const SessionSeries& session = w_.t.sessions[series];
-    const std::uint32_t cases = rounders_[series].take(session.capacity_at(w_.t.calendar, now));
+    const std::uint32_t cases = rounders_[series].take(session.capacity_at(w_.t.calendar, now) *
+                                                       w_.delivery.factor(session.kind, now));
     using K = SessionSeries::Kind;
     switch (session.kind) {
         case K::theatre_day_case:

@@ -293,6 +293,13 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
           "Dated multipliers on both DNA rates (e.g. the 2020 fall).", kScenario);
     dated(d, "dna.changes[]", "DNA change");
 
+    table(d, "uncertainty", TomlValue(c::TomlTable{}),
+          "Uncertainty in the scenario's own assumptions, drawn per replication.");
+    number(d, "uncertainty.capacity_delivery_sd", TomlValue(0.0), 0.0, 0.5, "1",
+           "Relative SD of the share of planned session capacity actually delivered, drawn per "
+           "replication, calendar month and point of delivery (outpatients, diagnostics, "
+           "theatres; log-normal with mean 1). 0: the plan is delivered exactly.",
+           kAssumption);
     table(d, "policy", TomlValue(c::TomlTable{}), "Operational policies (the levers).");
     const std::vector<std::string> orders{"priority_then_longest_wait", "urgent_then_longest_wait",
                                           "longest_wait_first", "fifo"};

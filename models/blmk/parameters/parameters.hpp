@@ -204,6 +204,13 @@ struct IndependentSectorContract {
     double min_weeks_waited = 0.0;
 };
 
+// Uncertainty in whether the scenario's capacity is delivered: each calendar month, each point
+// of delivery group (outpatients, diagnostics, theatres) delivers its planned sessions times a
+// log-normal multiplier with mean 1 and this relative SD, drawn per replication.
+struct UncertaintyParams {
+    double capacity_delivery_sd = 0.0;
+};
+
 struct PolicyParams {
     sim::QueueDiscipline outpatient_order = sim::QueueDiscipline::priority_then_longest_wait;
     sim::QueueDiscipline admitted_order = sim::QueueDiscipline::priority_then_longest_wait;
@@ -282,6 +289,7 @@ struct BlmkParameters {
     CommunityParams community;
     DnaParams dna;
     PolicyParams policy;
+    UncertaintyParams uncertainty;
     std::vector<PolicyChange> policy_changes;
     CancerParams cancer;
     InitialListParams initial_list;

@@ -109,6 +109,8 @@ class Reader {
         read_emergency_and_community();
         read_dna();
         read_policy();
+        p_.uncertainty.capacity_delivery_sd =
+            root_.table("uncertainty").number("capacity_delivery_sd");
         read_initial_list();
         read_changes();
         read_analysis();

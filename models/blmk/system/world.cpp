@@ -36,6 +36,7 @@ World::World(const ScenarioTables& tables, const sim::ReplicationContext& replic
       context(replication),
       scheduler(tables.start_time, 4096),
       metrics(tables),
+      delivery(tables, stream("uncertainty/capacity_delivery")),
       lists(*this),
       clinics(*this),
       theatres(*this),

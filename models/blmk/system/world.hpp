@@ -18,6 +18,7 @@
 #include "models/blmk/metrics/metrics.hpp"
 #include "models/blmk/places/community_services.hpp"
 #include "models/blmk/places/demand.hpp"
+#include "models/blmk/system/capacity_delivery.hpp"
 #include "models/blmk/system/events.hpp"
 #include "models/blmk/system/patients.hpp"
 #include "models/blmk/system/scenario_tables.hpp"
@@ -70,6 +71,7 @@ struct World {
     InpatientPool inpatients;
     Handoffs handoffs;
     Metrics metrics;
+    CapacityDelivery delivery;
     std::size_t peak_records = 0;
 
     WaitingLists lists;
