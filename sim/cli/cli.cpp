@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -11,11 +12,14 @@
 #include <map>
 #include <optional>
 
+#include "sim/cli/cluster_commands.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/io/checkpoint.hpp"
 #include "sim/io/io_error.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_writer.hpp"
+#include "sim/runner/batch_distributor.hpp"
 #include "sim/runner/batch_runner.hpp"
 
 namespace icsflow::sim {
@@ -35,6 +39,15 @@ struct RunOptions {
     std::optional<std::uint64_t> seed;
     std::string output;
     std::string progress = "auto";
+    std::uint64_t replication_offset = 0;
+    bool resume = false;
+    std::string distribution = "chunks";
+};
+
+// A command line that parses but asks for something impossible (exit code 2).
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
 };
 
 std::string join_command_line(int argc, char** argv) {
@@ -84,11 +97,14 @@ void print_time_index_summary(const OutputSchema& schema, const SummarySpec& spe
 void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
                    const BatchReport& report) {
     const OutputSchema& schema = loaded.scenario->schema();
+    const std::string layout =
+        (report.ranks > 1 ? std::to_string(report.ranks) + " ranks x " : std::string()) +
+        std::to_string(report.threads) + " threads";
     std::printf(
-        "%s: %llu replications of %s (%s to %s), %d threads, %.2f s, %.3g events/s\n",
+        "%s: %llu replications of %s (%s to %s), %s, %.2f s, %.3g events/s\n",
         writer.path().c_str(), static_cast<unsigned long long>(report.completed),
         loaded.run.model.c_str(), format_date(loaded.run.start_date).c_str(),
-        format_date(loaded.run.end_date).c_str(), report.threads, report.wall_seconds,
+        format_date(loaded.run.end_date).c_str(), layout.c_str(), report.wall_seconds,
         report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
     bool header = false;
     for (std::size_t s = 0; s < schema.summaries().size(); ++s) {
@@ -115,19 +131,103 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
     }
 }
 
+// Where an interrupted batch keeps its finished replications (`--resume` finishes it).
+std::string checkpoint_path(const std::string& output) {
+    return output + ".checkpoint";
+}
+
+// The replications of `all` that `checkpoint` does not hold, in order.
+std::vector<std::uint64_t> unfinished(const std::vector<std::uint64_t>& all,
+                                      const Checkpoint& checkpoint) {
+    std::vector<std::uint64_t> left;
+    for (const std::uint64_t replication : all) {
+        if (checkpoint.finished().count(replication) == 0) {
+            left.push_back(replication);
+        }
+    }
+    return left;
+}
+
+// Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
+BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& options,
+                          BatchOptions batch, const Provenance& provenance,
+                          const std::string& output, double setup_seconds,
+                          BatchDistributor& distributor, std::optional<ResultsWriter>& writer) {
+    ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                        format_date(loaded.run.start_date), loaded.base_files};
+    writer.emplace(output, loaded.scenario->schema(), provenance, record);
+    const std::string identity =
+        checkpoint_identity(loaded.run.model, batch.master_seed, batch.first_replication,
+                            batch.replications, loaded.resolved_text);
+    const std::string kept = checkpoint_path(output);
+    const bool resuming = options.resume && std::filesystem::exists(kept);
+    Checkpoint checkpoint =
+        resuming ? Checkpoint::reopen(kept, identity) : Checkpoint::start(kept, identity);
+    if (resuming) {
+        std::cerr << "icsflow: resuming from " << kept << ": " << checkpoint.finished().size()
+                  << " of " << batch.replications << " replications already finished\n";
+    }
+    std::vector<std::uint64_t> work = unfinished(batch.work_list(), checkpoint);
+    distributor.share(work);
+    batch.only = std::move(work);
+
+    CheckpointedSink sink(checkpoint, loaded.scenario->schema(), *writer);
+    try {
+        BatchReport report = distributor.run(*loaded.scenario, batch, &sink, &g_interrupted);
+        sink.finish();
+        if (sink.replayed() > 0) {
+            std::cerr << "icsflow: " << sink.replayed() << " replications taken from " << kept
+                      << ", " << report.completed << " computed now\n";
+        }
+        report.setup_seconds = setup_seconds;
+        writer->commit(report);
+        checkpoint.remove();
+        return report;
+    } catch (const BatchCancelled&) {
+        if (checkpoint.finished().empty()) {
+            checkpoint.remove();
+        } else {
+            std::cerr << "\nicsflow: " << checkpoint.finished().size() << " of "
+                      << batch.replications << " replications finished and are kept in " << kept
+                      << "; run again with --resume to finish the batch";
+        }
+        throw;
+    }
+}
+
 int command_run(const RunOptions& options, const ModelRegistry& registry,
-                const std::string& command_line) {
+                const std::string& command_line, BatchDistributor& distributor) {
     // Installed before the results file is created: an interrupt from the moment `<output>.part`
     // exists must reach the batch (which then stops and removes the partial file), not kill the
     // process with the partial file left behind.
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
+    const auto setup_start = std::chrono::steady_clock::now();
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
     const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
     const int threads = resolve_thread_count(options.threads);
+    if (options.resume && options.output.empty()) {
+        throw UsageError("--resume needs the results file of the interrupted run (-o FILE.h5)");
+    }
     const std::string output =
         options.output.empty() ? default_output_path(options.config) : options.output;
+
+    BatchOptions batch;
+    batch.master_seed = seed;
+    batch.first_replication = options.replication_offset;
+    batch.replications = replications;
+    batch.threads = threads;
+    batch.distribution = distribution_policy_from_string(options.distribution);
+    if (distributor.rank() != 0) {
+        std::vector<std::uint64_t> work;
+        distributor.share(work);
+        batch.only = std::move(work);
+        batch.progress = ProgressMode::none;
+        distributor.run(*loaded.scenario, batch, nullptr, &g_interrupted);
+        return kExitOk;
+    }
+    batch.progress = progress_mode_from_string(options.progress);
 
     const std::filesystem::path parent = std::filesystem::path(output).parent_path();
     if (!parent.empty()) {
@@ -145,20 +245,16 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     provenance.config_path = loaded.config_path;
     provenance.master_seed = seed;
     provenance.replications = replications;
+    provenance.first_replication = options.replication_offset;
     provenance.threads = threads;
-    ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
-                        format_date(loaded.run.start_date), loaded.base_files};
+    provenance.mpi_ranks = distributor.ranks();
+    const double setup_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
-    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
-    BatchOptions batch;
-    batch.master_seed = seed;
-    batch.replications = replications;
-    batch.threads = threads;
-    batch.progress = progress_mode_from_string(options.progress);
-
-    const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
-    writer.commit(report);
-    print_summary(loaded, writer, report);
+    std::optional<ResultsWriter> writer;
+    const BatchReport report = run_into_file(loaded, options, batch, provenance, output,
+                                             setup_seconds, distributor, writer);
+    print_summary(loaded, *writer, report);
     return kExitOk;
 }
 
@@ -196,6 +292,12 @@ int command_params(const std::string& model_name, const ModelRegistry& registry)
 }  // namespace
 
 int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
+    SingleProcess single;
+    return run_command_line(argc, argv, registry, single);
+}
+
+int run_command_line(int argc, char** argv, const ModelRegistry& registry,
+                     BatchDistributor& distributor) {
     CLI::App app{
         "icsflow: parallel discrete-event simulation of patient flow in an integrated "
         "care system"};
@@ -215,6 +317,29 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
                     "Results file (default: results/<config-name>-<UTC timestamp>.h5)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
+    run->add_option("--replication-offset", run_options.replication_offset,
+                    "Index of the first replication: computes replications K..K+R-1 of the "
+                    "whole batch (job arrays; join the parts with `icsflow merge`)");
+    run->add_flag("--resume", run_options.resume,
+                  "Finish an interrupted batch from its checkpoint (<output>.checkpoint)");
+    run->add_option("--distribution", run_options.distribution,
+                    "How MPI ranks share replications: chunks (on request) or blocks (default: "
+                    "chunks)")
+        ->check(CLI::IsMember({"blocks", "chunks"}));
+
+    MergeOptions merge_options;
+    CLI::App* merge = app.add_subcommand(
+        "merge", "Join results files of disjoint replication ranges of one batch into one file");
+    merge->add_option("parts", merge_options.parts, "Results files (HDF5)")->required();
+    merge->add_option("-o,--output", merge_options.output, "Merged results file")->required();
+
+    // Parsed by the planner program itself (exec_plan_cluster): everything after the name.
+    CLI::App* plan = app.add_subcommand(
+        "plan-cluster",
+        "Predict a batch's wall time on a cluster (SimGrid) for several ranks x threads "
+        "layouts; `icsflow plan-cluster --help` for its options");
+    plan->prefix_command();
+    plan->set_help_flag();
 
     std::string validate_config;
     CLI::App* validate = app.add_subcommand("validate",
@@ -243,9 +368,23 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         return kExitUsage;
     }
 
+    // Under MPI a rank that fails must take the others down with it (they would wait for it);
+    // configuration errors are the same on every rank and are printed by rank 0 only.
+    const bool speaks = distributor.rank() == 0;
+    const auto fail = [&](int code) {
+        distributor.abort_all(code);
+        return code;
+    };
     try {
         if (run->parsed()) {
-            return command_run(run_options, registry, join_command_line(argc, argv));
+            return command_run(run_options, registry, join_command_line(argc, argv), distributor);
+        }
+        if (merge->parsed()) {
+            merge_options.command_line = join_command_line(argc, argv);
+            return command_merge(merge_options);
+        }
+        if (plan->parsed()) {
+            exec_plan_cluster(plan->remaining());
         }
         if (validate->parsed()) {
             return command_validate(validate_config, registry);
@@ -264,25 +403,37 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
             return kExitOk;
         }
     } catch (const config::ConfigError& e) {
-        std::cerr << e.what();
-        std::cerr << "icsflow: the configuration has " << e.issues().size()
-                  << (e.issues().size() == 1 ? " error\n" : " errors\n");
-        return kExitInvalidConfig;
+        if (speaks) {
+            std::cerr << e.what();
+            std::cerr << "icsflow: the configuration has " << e.issues().size()
+                      << (e.issues().size() == 1 ? " error\n" : " errors\n");
+        }
+        return fail(kExitInvalidConfig);
     } catch (const config::ConfigFileError& e) {
-        std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        if (speaks) {
+            std::cerr << "icsflow: " << e.what() << '\n';
+        }
+        return fail(kExitIoError);
+    } catch (const UsageError& e) {
+        if (speaks) {
+            std::cerr << "icsflow: " << e.what() << '\n';
+        }
+        return fail(kExitUsage);
     } catch (const IoError& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        return fail(kExitIoError);
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        return fail(kExitIoError);
     } catch (const BatchCancelled&) {
-        std::cerr << "\nicsflow: interrupted; no results file was written\n";
+        // Every rank has stopped together (the batch ends on all of them): no abort needed.
+        if (speaks) {
+            std::cerr << "\nicsflow: interrupted; no results file was written\n";
+        }
         return kExitFailure;
     } catch (const std::exception& e) {
         std::cerr << "icsflow: error: " << e.what() << '\n';
-        return kExitFailure;
+        return fail(kExitFailure);
     }
     return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "sim/io/io_error.hpp"
+#include "sim/runner/result_codec.hpp"
 
 namespace icsflow::sim {
 
@@ -36,6 +37,7 @@ ResultsWriter::ResultsWriter(std::string path, const OutputSchema& schema,
         values_.assign(schema_.summaries().size(), {});
         wall_seconds_.assign(replications_, 0.0);
         events_.assign(replications_, 0);
+        bytes_.assign(replications_, 0);
     } catch (...) {
         discard();
         throw;
@@ -206,6 +208,7 @@ void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& resul
     }
     wall_seconds_[row] = result.wall_seconds;
     events_[row] = static_cast<std::int64_t>(result.events);
+    bytes_[row] = static_cast<std::int64_t>(result_bytes(result));
     ++written_;
 }
 
@@ -242,6 +245,7 @@ void ResultsWriter::commit(const BatchReport& report) {
         "events_per_second",
         report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
     runtime.set_attribute("threads", static_cast<std::int64_t>(report.threads));
+    write_runtime_costs(runtime, replication_scale, report);
 
     file_.flush();
     file_.close();
@@ -251,6 +255,18 @@ void ResultsWriter::commit(const BatchReport& report) {
         throw IoError("cannot rename '" + part_path_ + "' to '" + path_ + "': " + error.message());
     }
     committed_ = true;
+}
+
+void ResultsWriter::write_runtime_costs(h5::Group& runtime, const h5::Dataset& replication_scale,
+                                        const BatchReport& report) {
+    h5::Dataset bytes = runtime.create_dataset("bytes", h5::ElementType::int64, {replications_});
+    bytes.write_all(bytes_);
+    bytes.set_attribute("units", "By");
+    bytes.set_attribute("long_name", "bytes of results of each replication, before compression");
+    bytes.attach_scale(replication_scale, 0);
+    runtime.set_attribute("ranks", static_cast<std::int64_t>(report.ranks));
+    runtime.set_attribute("sink_seconds", report.sink_seconds);
+    runtime.set_attribute("setup_seconds", report.setup_seconds);
 }
 
 }  // namespace icsflow::sim
