@@ -21,6 +21,9 @@ namespace {
 constexpr double kReferenceFlops = 1e9;      // one profiled core-second ("1Gf" hosts)
 constexpr std::uint64_t kControlBytes = 64;  // a chunk request or reply
 constexpr const char* kFilesystemHost = "filesystem";
+// A rank of T threads keeps about 2T replications queued or running (MpiDistributor asks for T
+// more when fewer than 2T are outstanding); here each idle thread asks for two.
+constexpr std::uint64_t kChunkPerThread = 2;
 
 double mean(const std::vector<double>& values) {
     return values.empty() ? 0.0
@@ -48,6 +51,7 @@ struct SimulatedBatch {
     std::uint64_t next_chunk = 0;
     std::deque<Delivery> deliveries;  // storage for payloads in flight
     int final_replies = 0;            // "no more work" answers the coordinator gave
+    double finished_at = 0.0;         // the last result written
 
     [[nodiscard]] double seconds(std::uint64_t position) const {
         return costs->seconds[position % costs->seconds.size()];
@@ -90,7 +94,7 @@ void writer_actor(SimulatedBatch* batch) {
             ++written;
         }
     }
-    gather->set_receiver(nullptr);
+    batch->finished_at = s4u::Engine::get_clock();
 }
 
 void filesystem_actor(SimulatedBatch* batch) {
@@ -104,10 +108,10 @@ void filesystem_actor(SimulatedBatch* batch) {
 void coordinator_actor(SimulatedBatch* batch) {
     s4u::Mailbox* requests = batch->mailbox("coordinator");
     const int askers = (batch->layout.ranks - 1) * batch->layout.threads;
-    static std::pair<std::uint64_t, std::uint64_t> reply;
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> replies;  // alive until received
     while (batch->final_replies < askers) {
         const auto* who = requests->get<std::string>();
-        const auto chunk = batch->take_chunk(static_cast<std::uint64_t>(batch->layout.threads));
+        const auto chunk = batch->take_chunk(kChunkPerThread);
         const int rank = std::stoi(who->substr(0, who->find('.')));
         for (std::uint64_t p = chunk.first; p < chunk.second; ++p) {
             batch->queues[static_cast<std::size_t>(rank)].push_back(p);
@@ -115,8 +119,11 @@ void coordinator_actor(SimulatedBatch* batch) {
         if (chunk.first == chunk.second) {
             ++batch->final_replies;
         }
-        batch->mailbox("reply." + *who)->put(&reply, kControlBytes);
+        replies.push_back(chunk);
+        batch->mailbox("reply." + *who)->put(&replies.back(), kControlBytes);
     }
+    // Let the last thread take its answer before this actor (and its replies) goes away.
+    s4u::this_actor::sleep_for(1.0);
 }
 
 // One worker thread of one rank: takes replications from its rank's queue (asking rank 0 for
@@ -126,33 +133,39 @@ void thread_actor(SimulatedBatch* batch, int rank, int thread) {
     const std::string me = std::to_string(rank) + "." + std::to_string(thread);
     auto& queue = batch->queues[static_cast<std::size_t>(rank)];
     s4u::Mailbox* gather = batch->mailbox("gather");
+    bool told_done = false;
+    std::vector<s4u::CommPtr> sends;
     while (true) {
-        if (queue.empty() && batch->layout.policy == DistributionPolicy::chunks) {
+        // Under `chunks` an idle thread asks for more until it is told there is none (another
+        // thread of its rank may have taken the chunk its request brought).
+        while (queue.empty() && batch->layout.policy == DistributionPolicy::chunks && !told_done) {
+            std::pair<std::uint64_t, std::uint64_t> chunk;
             if (rank == 0) {
-                const auto chunk =
-                    batch->take_chunk(static_cast<std::uint64_t>(batch->layout.threads));
+                chunk = batch->take_chunk(kChunkPerThread);
                 for (std::uint64_t p = chunk.first; p < chunk.second; ++p) {
                     queue.push_back(p);
                 }
             } else {
-                auto* who = new std::string(me);  // freed below once the reply arrives
+                auto* who = new std::string(me);  // freed once the reply arrives
                 batch->mailbox("coordinator")->put(who, kControlBytes);
-                static_cast<void>(
-                    batch->mailbox("reply." + me)->get<std::pair<std::uint64_t, std::uint64_t>>());
+                chunk =
+                    *batch->mailbox("reply." + me)->get<std::pair<std::uint64_t, std::uint64_t>>();
                 delete who;
             }
+            told_done = chunk.first == chunk.second;  // the coordinator counts one per thread
         }
         if (queue.empty()) {
+            s4u::Comm::wait_all(sends);
             return;
         }
         const std::uint64_t position = queue.front();
         queue.pop_front();
         s4u::this_actor::execute(batch->seconds(position) * kReferenceFlops);
         batch->deliveries.push_back({position, batch->bytes(position)});
-        gather
-            ->put_async(&batch->deliveries.back(),
-                        static_cast<std::uint64_t>(batch->bytes(position)))
-            ->detach();
+        // Sent without waiting (MPI_Isend): the thread goes on computing; rank 0 receives
+        // when its main thread is not busy writing.
+        sends.push_back(gather->put_async(&batch->deliveries.back(),
+                                          static_cast<std::uint64_t>(batch->bytes(position))));
     }
 }
 
@@ -169,11 +182,18 @@ std::vector<s4u::Host*> compute_hosts(const s4u::Engine& engine) {
 }
 
 std::vector<Layout> default_layouts(const PlatformSummary& platform) {
-    std::vector<int> thread_counts;
-    for (int t = 1; t < platform.cores_per_host; t *= 2) {
-        thread_counts.push_back(t);
+    // One thread per rank, one rank per host, and one in between.
+    std::vector<int> thread_counts{1};
+    int middle = 1;
+    while (middle * middle < platform.cores_per_host) {
+        middle *= 2;
     }
-    thread_counts.push_back(platform.cores_per_host);
+    if (middle > 1 && middle < platform.cores_per_host) {
+        thread_counts.push_back(middle);
+    }
+    if (platform.cores_per_host > 1) {
+        thread_counts.push_back(platform.cores_per_host);
+    }
     std::vector<int> node_counts;
     for (int n = 1; n < platform.compute_hosts; n *= 2) {
         node_counts.push_back(n);
@@ -210,7 +230,6 @@ double simulate(SimulatedBatch& batch) {
     std::vector<s4u::ActorPtr> actors;
     s4u::Host* root = batch.rank_hosts.front();
     s4u::ActorPtr writer = s4u::Actor::create("writer", root, writer_actor, &batch);
-    batch.mailbox("gather")->set_receiver(writer);
     actors.push_back(writer);
     if (batch.filesystem != nullptr) {
         actors.push_back(
@@ -229,7 +248,7 @@ double simulate(SimulatedBatch& batch) {
     for (const s4u::ActorPtr& actor : actors) {
         actor->join();
     }
-    return s4u::Engine::get_clock() - start;
+    return batch.finished_at - start;
 }
 
 }  // namespace
