@@ -21,9 +21,10 @@ namespace {
 constexpr double kReferenceFlops = 1e9;      // one profiled core-second ("1Gf" hosts)
 constexpr std::uint64_t kControlBytes = 64;  // a chunk request or reply
 constexpr const char* kFilesystemHost = "filesystem";
-// A rank of T threads keeps about 2T replications queued or running (MpiDistributor asks for T
-// more when fewer than 2T are outstanding); here each idle thread asks for two.
-constexpr std::uint64_t kChunkPerThread = 2;
+// A rank of T threads keeps up to 2T replications queued or running (MpiDistributor asks for T
+// more when fewer than 2T are outstanding), so a thread is never idle for want of work; here an
+// idle thread takes one more at once (a request costs its network round trip).
+constexpr std::uint64_t kChunkPerThread = 1;
 
 double mean(const std::vector<double>& values) {
     return values.empty() ? 0.0
