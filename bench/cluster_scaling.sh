@@ -77,25 +77,40 @@ printf 'speed-up 1 -> 2 ranks (1 thread):  %.2f (chunks), %.2f (blocks)\n' \
     "$(calc "${best_wall[1x1]} / ${best_wall[2x1:chunks]}")" \
     "$(calc "${best_wall[1x1]} / ${best_wall[2x1:blocks]}")"
 
-# The planner, profiled on the 1 rank x 2 threads run (its /runtime).
+# The planner, profiled on the 1 rank x 2 threads run (its /runtime): each replication's cost
+# taken as its thread's CPU time (what it costs on an idle machine) and as its wall time (which
+# includes the load of the moment).
 echo
 echo "planner (configs/platforms/this-machine.xml), profile: the best 1x2 run"
-plan="$("${icsflow}" plan-cluster --platform "${root}/configs/platforms/this-machine.xml" \
-    -r "${replications}" --profile "${work}/1x2.h5" --layout 1x1 --layout 1x2 \
-    --layout 2x1:chunks --layout 2x1:blocks)"
-echo "${plan}" | sed -n '1,3p'
+declare -A plan
+for cost in cpu wall; do
+    plan[${cost}]="$("${icsflow}" plan-cluster --platform \
+        "${root}/configs/platforms/this-machine.xml" -r "${replications}" \
+        --profile "${work}/1x2.h5" --cost "${cost}" --layout 1x1 --layout 1x2 \
+        --layout 2x1:chunks --layout 2x1:blocks)"
+    echo "${plan[${cost}]}" | sed -n '2p'
+done
+predicted() {  # predicted seconds of layout "$2 x $3" with policy column $4 in plan $1
+    local line
+    line="$(echo "${plan[$1]}" | awk -v l="$2 x $3" -v p="$4" \
+        'substr($0, 1, length(l)) == l && $5 == p {print $6}')"
+    calc "$(echo "${line}" | sed -E 's/^([0-9]+)h([0-9]+)m$/\1 * 3600 + \2 * 60/;
+        s/^([0-9]+)m([0-9.]+)s$/\1 * 60 + \2/; s/s$//')"
+}
 echo
-printf '%-12s %14s %14s %10s\n' "layout" "predicted (s)" "measured (s)" "error"
+printf '%-12s %13s %8s %13s %8s %13s %13s\n' "layout" "predicted:cpu" "error" \
+    "predicted:wall" "error" "measured wall" "measured CPU"
 for entry in "${layouts[@]}"; do
     read -r name ranks threads policy <<< "${entry}"
-    label="${ranks} x ${threads}"
     column='-'
     [ "${ranks}" -gt 1 ] && column="${policy}"
-    line="$(echo "${plan}" | awk -v l="${label}" -v p="${column}" \
-        'substr($0, 1, length(l)) == l && $5 == p {print $6}')"
-    predicted="$(calc "$(echo "${line}" | sed -E 's/^([0-9]+)m([0-9.]+)s$/\1 * 60 + \2/; s/s$//')")"
-    printf '%-12s %14.1f %14.1f %9.1f%%\n' "${name}" "${predicted}" "${best_wall[${name}]}" \
-        "$(calc "100 * (${predicted} - ${best_wall[${name}]}) / ${best_wall[${name}]}")"
+    measured="${best_wall[${name}]}"
+    by_cpu="$(predicted cpu "${ranks}" "${threads}" "${column}")"
+    by_wall="$(predicted wall "${ranks}" "${threads}" "${column}")"
+    printf '%-12s %13.1f %7.1f%% %13.1f %7.1f%% %13.1f %13.1f\n' "${name}" "${by_cpu}" \
+        "$(calc "100 * (${by_cpu} - ${measured}) / ${measured}")" "${by_wall}" \
+        "$(calc "100 * (${by_wall} - ${measured}) / ${measured}")" "${measured}" \
+        "${best_cpu[${name}]}"
 done
 
 echo

@@ -115,6 +115,10 @@ void add_plan_cluster_options(CLI::App& plan, PlanOptions& options) {
         ->check(CLI::NonNegativeNumber);
     plan.add_option("--deadline", options.deadline,
                     "Wall time the batch must fit in, e.g. 90m or 2h (default 24h)");
+    plan.add_option("--cost", options.cost,
+                    "A profiled replication's cost: its thread's CPU time (default; unaffected "
+                    "by other programs' load) or its wall time")
+        ->check(CLI::IsMember({"cpu", "wall"}));
     plan.add_option("--layout", options.layouts,
                     "Layouts to simulate, RANKSxTHREADS[:blocks|:chunks] (default: a range)");
 }
@@ -133,7 +137,9 @@ int command_plan_cluster(const PlanOptions& options) {
     }
     planner::ReplicationCosts costs;
     if (!options.profile.empty()) {
-        costs = planner::costs_from_results(options.profile);
+        costs = planner::costs_from_results(options.profile, options.cost == "wall"
+                                                                 ? planner::CostMeasure::wall
+                                                                 : planner::CostMeasure::cpu);
     } else if (options.seconds_per_replication > 0) {
         costs.source = "given on the command line";
         costs.seconds = {options.seconds_per_replication};

@@ -16,6 +16,7 @@ struct PlanOptions {
     double bytes_per_replication = 0.0;
     std::string deadline = "24h";
     std::vector<std::string> layouts;  // "RxT" or "RxT:blocks"
+    std::string cost = "cpu";          // a replication's cost: its CPU time or its wall time
 };
 
 void add_plan_cluster_options(CLI::App& app, PlanOptions& options);

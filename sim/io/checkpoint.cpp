@@ -16,7 +16,7 @@ namespace icsflow::sim {
 
 namespace {
 
-constexpr char kMagic[] = "icsflow-checkpoint 1\n";
+constexpr char kMagic[] = "icsflow-checkpoint 1\n";  // 21 bytes
 constexpr std::size_t kMagicSize = sizeof(kMagic) - 1;
 
 std::uint64_t fnv1a(const char* data, std::size_t size) {

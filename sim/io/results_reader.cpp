@@ -64,7 +64,11 @@ ResultsReader::ResultsReader(std::string path) : path_(std::move(path)) {
         const h5::Group runtime = file_.open_group("runtime");
         wall_seconds_ = runtime.open_dataset("wall_seconds").read_doubles();
         events_ = runtime.open_dataset("events").read_integers();
+        if (runtime.has_child("cpu_seconds")) {
+            cpu_seconds_ = runtime.open_dataset("cpu_seconds").read_doubles();
+        }
     }
+    cpu_seconds_.resize(replications_, 0.0);
     wall_seconds_.resize(replications_, 0.0);
     events_.resize(replications_, 0);
 }
@@ -161,6 +165,7 @@ ReplicationResult ResultsReader::read(std::uint64_t row) const {
         summaries_[s].read_block({row}, {1}, &result.summaries[s]);
     }
     result.wall_seconds = wall_seconds_.at(row);
+    result.cpu_seconds = cpu_seconds_.at(row);
     result.events = static_cast<std::uint64_t>(events_.at(row));
     return result;
 }

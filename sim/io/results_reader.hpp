@@ -48,6 +48,7 @@ class ResultsReader {
     std::vector<h5::Dataset> series_;
     std::vector<h5::Dataset> summaries_;
     std::vector<double> wall_seconds_;
+    std::vector<double> cpu_seconds_;
     std::vector<std::int64_t> events_;
 };
 

@@ -38,6 +38,7 @@ ResultsWriter::ResultsWriter(std::string path, const OutputSchema& schema,
         wall_seconds_.assign(replications_, 0.0);
         events_.assign(replications_, 0);
         bytes_.assign(replications_, 0);
+        cpu_seconds_.assign(replications_, 0.0);
     } catch (...) {
         discard();
         throw;
@@ -209,6 +210,7 @@ void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& resul
     wall_seconds_[row] = result.wall_seconds;
     events_[row] = static_cast<std::int64_t>(result.events);
     bytes_[row] = static_cast<std::int64_t>(result_bytes(result));
+    cpu_seconds_[row] = result.cpu_seconds;
     ++written_;
 }
 
@@ -264,6 +266,12 @@ void ResultsWriter::write_runtime_costs(h5::Group& runtime, const h5::Dataset& r
     bytes.set_attribute("units", "By");
     bytes.set_attribute("long_name", "bytes of results of each replication, before compression");
     bytes.attach_scale(replication_scale, 0);
+    h5::Dataset cpu =
+        runtime.create_dataset("cpu_seconds", h5::ElementType::float64, {replications_});
+    cpu.write_all(cpu_seconds_);
+    cpu.set_attribute("units", "s");
+    cpu.set_attribute("long_name", "CPU time of the thread that ran each replication");
+    cpu.attach_scale(replication_scale, 0);
     runtime.set_attribute("ranks", static_cast<std::int64_t>(report.ranks));
     runtime.set_attribute("sink_seconds", report.sink_seconds);
     runtime.set_attribute("setup_seconds", report.setup_seconds);

@@ -77,6 +77,7 @@ class ResultsWriter : public ResultSink {
     std::vector<double> wall_seconds_;
     std::vector<std::int64_t> events_;
     std::vector<std::int64_t> bytes_;
+    std::vector<double> cpu_seconds_;
     std::uint64_t written_ = 0;
     bool committed_ = false;
 };

@@ -262,7 +262,7 @@ double ReplicationCosts::mean_bytes() const {
     return mean(bytes);
 }
 
-ReplicationCosts costs_from_results(const std::string& path) {
+ReplicationCosts costs_from_results(const std::string& path, CostMeasure measure) {
     const h5::File file = h5::File::open_read_only(path);
     if (!file.has_child("runtime")) {
         throw IoError("'" + path + "' has no /runtime group to plan from");
@@ -274,8 +274,9 @@ ReplicationCosts costs_from_results(const std::string& path) {
                       "with this version of icsflow to plan from it");
     }
     ReplicationCosts costs;
-    costs.source = path;
-    costs.seconds = runtime.open_dataset("wall_seconds").read_doubles();
+    const bool cpu = measure == CostMeasure::cpu && runtime.has_child("cpu_seconds");
+    costs.source = path + (cpu ? " (CPU time)" : " (wall time)");
+    costs.seconds = runtime.open_dataset(cpu ? "cpu_seconds" : "wall_seconds").read_doubles();
     for (const std::int64_t b : runtime.open_dataset("bytes").read_integers()) {
         costs.bytes.push_back(static_cast<double>(b));
     }

@@ -22,8 +22,14 @@ struct ReplicationCosts {
     [[nodiscard]] double mean_bytes() const;
 };
 
-// Reads /runtime of a results file: wall_seconds, bytes, sink_seconds, setup_seconds.
-[[nodiscard]] ReplicationCosts costs_from_results(const std::string& path);
+// What a replication's compute time is taken to be: its thread's CPU time (the default: it does
+// not grow when other programs load the profiling machine) or its wall time.
+enum class CostMeasure : std::uint8_t { cpu, wall };
+
+// Reads /runtime of a results file: cpu_seconds or wall_seconds, bytes, sink_seconds,
+// setup_seconds. Files without cpu_seconds fall back to wall_seconds.
+[[nodiscard]] ReplicationCosts costs_from_results(const std::string& path,
+                                                  CostMeasure measure = CostMeasure::cpu);
 
 // One way to run the batch: ranks, threads per rank, and how ranks share the replications.
 struct Layout {

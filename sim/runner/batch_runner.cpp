@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sim/runner/replication_timer.hpp"
+
 namespace icsflow::sim {
 
 const char* to_string(DistributionPolicy policy) {
@@ -82,10 +84,9 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
             context.master_seed = options.master_seed;
             context.replication = work[offset];
             context.cancel = &state.stop;
-            const auto rep_start = std::chrono::steady_clock::now();
+            const ReplicationTimer timer;
             ReplicationResult result = scenario.run(context);
-            result.wall_seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - rep_start).count();
+            timer.record(result);
             if (state.stop.load()) {
                 return;
             }

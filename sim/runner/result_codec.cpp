@@ -64,6 +64,7 @@ std::vector<char> encode_result(const ReplicationResult& result) {
     out.reserve(32 + result_bytes(result) + 8 * result.series.size());
     append(out, result.events);
     append(out, result.wall_seconds);
+    append(out, result.cpu_seconds);
     append(out, static_cast<std::uint64_t>(result.series.size()));
     for (const std::vector<double>& series : result.series) {
         append_doubles(out, series);
@@ -77,6 +78,7 @@ ReplicationResult decode_result(const char* data, std::size_t size, const Output
     ReplicationResult result;
     result.events = reader.read<std::uint64_t>();
     result.wall_seconds = reader.read<double>();
+    result.cpu_seconds = reader.read<double>();
     const auto series_count = reader.read<std::uint64_t>();
     if (series_count != schema.series().size()) {
         throw ResultDecodeError("replication result has " + std::to_string(series_count) +

@@ -3,6 +3,8 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "sim/runner/replication_timer.hpp"
+
 namespace icsflow::sim {
 
 WorkerPool::WorkerPool(const Scenario& scenario, std::uint64_t master_seed, int threads)
@@ -56,10 +58,9 @@ void WorkerPool::work() {
             context.master_seed = master_seed_;
             context.replication = job.replication;
             context.cancel = &stop_;
-            const auto start = std::chrono::steady_clock::now();
+            const ReplicationTimer timer;
             ReplicationResult result = scenario_.run(context);
-            result.wall_seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            timer.record(result);
             if (stop_) {
                 return;  // possibly cut short: never reported as finished
             }

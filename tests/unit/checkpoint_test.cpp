@@ -31,6 +31,7 @@ ReplicationResult tiny_result(std::uint64_t replication) {
     context.replication = replication;
     ReplicationResult result = scenario.run(context);
     result.wall_seconds = 0.25 * static_cast<double>(replication);
+    result.cpu_seconds = 0.125 * static_cast<double>(replication);
     return result;
 }
 
@@ -42,7 +43,8 @@ bool identical(const ReplicationResult& a, const ReplicationResult& b) {
                           [](double u, double v) { return std::memcmp(&u, &v, sizeof u) == 0; });
     };
     if (a.series.size() != b.series.size() || !same(a.summaries, b.summaries) ||
-        a.events != b.events || a.wall_seconds != b.wall_seconds) {
+        a.events != b.events || a.wall_seconds != b.wall_seconds ||
+        a.cpu_seconds != b.cpu_seconds) {
         return false;
     }
     for (std::size_t i = 0; i < a.series.size(); ++i) {
