@@ -368,8 +368,9 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         return kExitUsage;
     }
 
-    // Under MPI a rank that fails must take the others down with it (they would wait for it);
-    // configuration errors are the same on every rank and are printed by rank 0 only.
+    // Under MPI a rank that fails must take the others down with it (they would wait for it),
+    // except for configuration and usage errors, which every rank finds alike and which rank 0
+    // alone prints.
     const bool speaks = distributor.rank() == 0;
     const auto fail = [&](int code) {
         distributor.abort_all(code);
@@ -408,7 +409,7 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
             std::cerr << "icsflow: the configuration has " << e.issues().size()
                       << (e.issues().size() == 1 ? " error\n" : " errors\n");
         }
-        return fail(kExitInvalidConfig);
+        return kExitInvalidConfig;  // the same on every rank: each ends by itself
     } catch (const config::ConfigFileError& e) {
         if (speaks) {
             std::cerr << "icsflow: " << e.what() << '\n';
@@ -418,7 +419,7 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         if (speaks) {
             std::cerr << "icsflow: " << e.what() << '\n';
         }
-        return fail(kExitUsage);
+        return kExitUsage;  // the same on every rank
     } catch (const IoError& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return fail(kExitIoError);

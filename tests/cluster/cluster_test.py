@@ -355,7 +355,27 @@ def check_slurm_scripts(args, tmp):
         expect_exit(syntax, 0)
 
 
+def check_mpi_errors(args, tmp):
+    """Under mpiexec: an invalid configuration exits 3 with its errors printed once (by rank 0);
+    a failure on rank 0 alone (a checkpoint in the way) ends every rank with exit 4."""
+    launcher = launcher_of(args, 2)
+    result = run([*launcher, args.icsflow, "run", args.bad_config, "-o", "x.h5"], tmp)
+    expect_exit(result, 3)
+    expect(result.stderr.count("icsflow: the configuration has") == 1,
+           "the configuration errors are not reported exactly once")
+    output = os.path.join(tmp, "out.h5")
+    with open(output + ".checkpoint", "w") as f:
+        f.write("not finished work, but in the way")
+    result = run([*launcher, args.icsflow, "run", args.config, "-o", output, "--progress",
+                  "none"], tmp)
+    expect_exit(result, 4)
+    expect("already exists" in result.stderr, "the checkpoint in the way is not reported")
+    expect(not os.path.exists(output) and not os.path.exists(output + ".part"),
+           "a results file was left behind")
+
+
 CHECKS = {
+    "mpi-errors": check_mpi_errors,
     "mpi-identical": check_mpi_identical,
     "split-merge": check_split_merge,
     "merge-refuses": check_merge_refuses,
@@ -373,6 +393,7 @@ def main():
     parser.add_argument("check", choices=sorted(CHECKS))
     parser.add_argument("--config")
     parser.add_argument("--other-config")
+    parser.add_argument("--bad-config")
     parser.add_argument("--platform")
     parser.add_argument("--slurm-dir")
     parser.add_argument("--ranks", type=int, default=1)
