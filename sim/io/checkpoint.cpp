@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -62,7 +63,8 @@ bool read_at(std::FILE* file, std::uint64_t offset, void* out, std::size_t size)
 Checkpoint::Checkpoint(Checkpoint&& other) noexcept
     : path_(std::move(other.path_)),
       file_(std::exchange(other.file_, nullptr)),
-      finished_(std::move(other.finished_)) {}
+      finished_(std::move(other.finished_)),
+      last_sync_(other.last_sync_) {}
 
 Checkpoint::~Checkpoint() {
     if (file_ != nullptr) {
@@ -152,9 +154,18 @@ void Checkpoint::append(std::uint64_t replication, const ReplicationResult& resu
     write_bytes(header, sizeof header);
     write_bytes(bytes.data(), bytes.size());
     write_bytes(&checksum, sizeof checksum);
-    // On disk before the next replication is reported finished: a kill loses nothing finished.
-    if (std::fflush(file_) != 0 || ::fdatasync(fileno(file_)) != 0) {
+    // In the kernel before the next replication is handled, so that killing the process loses
+    // nothing finished; forced to the disk at most once a second (a crash of the machine loses
+    // at most that), since a sync per replication would dominate batches of short ones.
+    if (std::fflush(file_) != 0) {
         throw IoError("cannot write checkpoint '" + path_ + "': " + system_error_text());
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_sync_ >= std::chrono::seconds(1)) {
+        if (::fdatasync(fileno(file_)) != 0) {
+            throw IoError("cannot write checkpoint '" + path_ + "': " + system_error_text());
+        }
+        last_sync_ = now;
     }
     finished_[replication] =
         Record{static_cast<std::uint64_t>(start) + sizeof header, bytes.size()};

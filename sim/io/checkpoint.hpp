@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -15,8 +16,9 @@ namespace icsflow::sim {
 //
 // The file starts with the batch's identity (model, seed, replication range, resolved
 // configuration): a checkpoint is only ever resumed by the batch that wrote it. Each record is
-// (replication, length, encoded result, checksum) and is flushed to disk before the next one
-// starts; a record torn by a kill is dropped when the file is reopened.
+// (replication, length, encoded result, checksum), handed to the kernel before the next one
+// starts and synced to disk at most once a second; a record torn by a kill is dropped when the
+// file is reopened.
 class Checkpoint {
   public:
     struct Record {
@@ -51,6 +53,7 @@ class Checkpoint {
     std::string path_;
     std::FILE* file_ = nullptr;
     std::map<std::uint64_t, Record> finished_;
+    std::chrono::steady_clock::time_point last_sync_{};
 };
 
 // What a checkpoint must match to be resumed: the model, the seed, the replication range and
