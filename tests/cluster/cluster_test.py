@@ -374,7 +374,175 @@ def check_mpi_errors(args, tmp):
            "a results file was left behind")
 
 
+def alive(pid):
+    """True while process `pid` runs (a zombie no longer does)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in f)
+    except OSError:
+        return False
+
+
+class LocalSlurm:
+    """A single-node Slurm (slurmctld + slurmd on this host) with its own munged, configuration,
+    spool and ports under `root`; stopped on exit. Needs root."""
+
+    def __init__(self, root):
+        self.root = root
+        self.conf = os.path.join(root, "slurm.conf")
+        self.socket = os.path.join(root, "munge.socket")
+        self.env = dict(os.environ, SLURM_CONF=self.conf)
+
+    @staticmethod
+    def free_port():
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def start(self):
+        host = subprocess.run(["hostname", "-s"], capture_output=True, text=True).stdout.strip()
+        for d in ("state", "spool"):
+            os.makedirs(os.path.join(self.root, d))
+        subprocess.run(["/usr/sbin/munged", "--force", "--socket", self.socket,
+                        "--pid-file", os.path.join(self.root, "munged.pid"),
+                        "--seed-file", os.path.join(self.root, "munged.seed"),
+                        "--log-file", os.path.join(self.root, "munged.log")], check=True)
+        r = self.root
+        with open(self.conf, "w") as f:
+            f.write(f"""ClusterName=icsflowtest
+SlurmctldHost={host}
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort={self.free_port()}
+SlurmdPort={self.free_port()}
+AuthType=auth/munge
+AuthInfo=socket={self.socket}
+StateSaveLocation={r}/state
+SlurmdSpoolDir={r}/spool
+SlurmctldPidFile={r}/slurmctld.pid
+SlurmdPidFile={r}/slurmd.pid
+SlurmctldLogFile={r}/slurmctld.log
+SlurmdLogFile={r}/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_CPU
+MpiDefault=none
+ReturnToService=2
+JobCompType=jobcomp/none
+AccountingStorageType=accounting_storage/none
+JobAcctGatherType=jobacct_gather/none
+KillWait=30
+NodeName={host} CPUs={os.cpu_count()} State=UNKNOWN
+PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+""")
+        subprocess.run(["/usr/sbin/slurmctld", "-f", self.conf], check=True, env=self.env)
+        subprocess.run(["/usr/sbin/slurmd", "-f", self.conf], check=True, env=self.env)
+        deadline = time.monotonic() + 60
+        while True:
+            state = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True,
+                                   env=self.env).stdout.strip()
+            if state == "idle":
+                return
+            expect(time.monotonic() < deadline, f"the node did not become idle ({state!r})")
+            time.sleep(0.5)
+
+    def stop(self):
+        """Ends the daemons and waits until they are gone (they write to the directory)."""
+        subprocess.run(["scontrol", "shutdown"], env=self.env, capture_output=True)
+        for name in ("slurmd.pid", "slurmctld.pid", "munged.pid"):
+            try:
+                with open(os.path.join(self.root, name)) as f:
+                    pid = int(f.read().strip())
+                os.kill(pid, signal.SIGTERM)
+            except (OSError, ValueError):
+                continue
+            deadline = time.monotonic() + 30
+            while alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+
+    def wait_idle(self, timeout=120):
+        deadline = time.monotonic() + timeout
+        while True:
+            queue = subprocess.run(["squeue", "-h", "-o", "%i %T %r"], capture_output=True,
+                                   text=True, env=self.env).stdout.strip()
+            if not queue:
+                return
+            expect(time.monotonic() < deadline, f"jobs did not finish: {queue}")
+            time.sleep(0.5)
+
+
+def check_slurm_cluster(args, tmp):
+    """The Slurm scripts on a real single-node Slurm: the MPI job (srun, 2 ranks), the job array
+    and its merge submitted by submit-array.sh, and an MPI job signalled with SIGTERM as at its
+    time limit, then submitted again to finish with --resume; each file equals one run's."""
+    slurm = LocalSlurm(os.path.join(tmp, "slurm"))
+    try:
+        slurm.start()
+        scripts = args.slurm_dir
+        env = dict(slurm.env, ICSFLOW=args.icsflow, ICSFLOW_CONFIG=args.config,
+                   ICSFLOW_REPLICATIONS="7")
+        small = ["--nodes=1", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=10"]
+        reference = os.path.join(tmp, "reference.h5")
+        icsflow_run(args, tmp, args.config, reference, "-r", "7", "--threads", "2")
+
+        mpi_output = os.path.join(tmp, "mpi.h5")
+        result = run(["sbatch", "--wait", *small, f"--output={tmp}/mpi-%j.log",
+                      os.path.join(scripts, "icsflow-mpi.sbatch")], tmp,
+                     env=dict(env, ICSFLOW_OUTPUT=mpi_output))
+        expect_exit(result, 0)
+        expect_identical(reference, mpi_output)
+        with h5py.File(mpi_output, "r") as f:
+            expect(int(f.attrs["mpi_ranks"]) == 2, "the Slurm job did not run on 2 ranks")
+
+        merged = os.path.join(tmp, "array.h5")
+        result = run(["sh", os.path.join(scripts, "submit-array.sh"), args.config, "7", "3",
+                      merged, "--cpus-per-task=1", "--time=10", f"--output={tmp}/array-%j.log"],
+                     tmp, env=env)
+        expect_exit(result, 0)
+        slurm.wait_idle()
+        expect(os.path.exists(merged), "the merge job did not write the merged file")
+        expect_identical(reference, merged)
+
+        # SIGTERM to the job's steps, as Slurm sends at the time limit.
+        long_reference = os.path.join(tmp, "long-reference.h5")
+        icsflow_run(args, tmp, args.resume_config, long_reference, "-r", "60", "--threads", "2")
+        long_output = os.path.join(tmp, "long.h5")
+        long_env = dict(env, ICSFLOW_CONFIG=args.resume_config, ICSFLOW_REPLICATIONS="60",
+                        ICSFLOW_OUTPUT=long_output)
+        submitted = run(["sbatch", "--parsable", *small, f"--output={tmp}/long-%j.log",
+                         os.path.join(scripts, "icsflow-mpi.sbatch")], tmp, env=long_env)
+        expect_exit(submitted, 0)
+        job = submitted.stdout.strip().split(";")[0]
+        deadline = time.monotonic() + TIMEOUT
+        checkpoint = long_output + ".checkpoint"
+        while True:
+            header = checkpoint_header_size(checkpoint) if os.path.exists(checkpoint) else None
+            if header is not None and os.path.getsize(checkpoint) > header + 200:
+                break
+            expect(time.monotonic() < deadline, "the job wrote no checkpoint")
+            time.sleep(0.05)
+        expect_exit(run(["scancel", "--signal=TERM", job], tmp, env=slurm.env), 0)
+        slurm.wait_idle()
+        expect(not os.path.exists(long_output), "the signalled job wrote a results file")
+        expect(os.path.exists(checkpoint), "the signalled job kept no checkpoint")
+        with open(os.path.join(tmp, f"long-{job}.log")) as f:
+            log = f.read()
+        print(log)
+        expect("replications finished and are kept in" in log, "the job log does not say what "
+               "was kept")
+        result = run(["sbatch", "--wait", *small, f"--output={tmp}/long-again-%j.log",
+                      os.path.join(scripts, "icsflow-mpi.sbatch")], tmp, env=long_env)
+        expect_exit(result, 0)
+        expect_identical(long_reference, long_output)
+        expect(not os.path.exists(checkpoint), "the checkpoint was not removed")
+    finally:
+        slurm.stop()
+
+
 CHECKS = {
+    "slurm-cluster": check_slurm_cluster,
     "mpi-errors": check_mpi_errors,
     "mpi-identical": check_mpi_identical,
     "split-merge": check_split_merge,
@@ -394,6 +562,7 @@ def main():
     parser.add_argument("--config")
     parser.add_argument("--other-config")
     parser.add_argument("--bad-config")
+    parser.add_argument("--resume-config")
     parser.add_argument("--platform")
     parser.add_argument("--slurm-dir")
     parser.add_argument("--ranks", type=int, default=1)
