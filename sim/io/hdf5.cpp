@@ -539,7 +539,7 @@ File File::open_read_only(const std::string& path) {
 File File::open_read_write(const std::string& path) {
     quiet_library_errors();
     return File(Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
-                       ("open file " + path).c_str()));
+                       ("open file " + path + " for writing").c_str()));
 }
 
 void File::flush() {

@@ -143,6 +143,7 @@ class File : public Group {
     // Creates (or truncates) `path` for writing.
     static File create(const std::string& path);
     static File open_read_only(const std::string& path);
+    // An existing file, to add to it.
     static File open_read_write(const std::string& path);
     void flush();
     void close() { handle_.close(); }

@@ -165,6 +165,9 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
     provenance.model = first.model();
     provenance.config_path = first.config().path;
     provenance.master_seed = first.master_seed();
+    if (first.file().has_attribute("uncertainty")) {  // equal in every part (checked above)
+        provenance.uncertainty = first.file().string_attribute("uncertainty");
+    }
     provenance.first_replication = first.first_replication();
     provenance.replications = 0;
     provenance.threads = 1;
