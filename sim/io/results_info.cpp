@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "sim/io/contained_call.hpp"
 #include "sim/io/hdf5.hpp"
 #include "sim/io/results_writer.hpp"
 
@@ -23,11 +24,19 @@ std::string attribute_or(const h5::Object& object, const std::string& name,
     return object.has_attribute(name) ? object.string_attribute(name) : fallback;
 }
 
-void describe_group(const h5::Group& group, const std::string& path, std::ostream& out) {
+// Groups deeper than any results file has: a damaged file may link a group into itself.
+constexpr int kMaxGroupDepth = 16;
+
+void describe_group(const h5::Group& group, const std::string& path, std::ostream& out,
+                    int depth = 0) {
+    if (depth > kMaxGroupDepth) {
+        throw ResultsFormatError("groups nested deeper than " + std::to_string(kMaxGroupDepth) +
+                                 " at '" + path + "': the file is damaged");
+    }
     for (const std::string& name : group.child_names()) {
         const std::string child_path = path + "/" + name;
         if (group.child_is_group(name)) {
-            describe_group(group.open_group(name), child_path, out);
+            describe_group(group.open_group(name), child_path, out, depth + 1);
             continue;
         }
         const h5::Dataset dataset = group.open_dataset(name);
@@ -96,6 +105,21 @@ void describe_results_file(const std::string& path, std::ostream& out) {
     out << '\n';
     out << "contents:\n";
     describe_group(file, "", out);
+}
+
+void describe_results_file_contained(const std::string& path, std::ostream& out) {
+    const std::string what = "cannot read results file '" + path + "'";
+    std::string text;
+    try {
+        text = run_contained([&path](std::ostream& into) { describe_results_file(path, into); },
+                             what);
+    } catch (const IoError& e) {
+        // The HDF5 layer's messages name the object, not always the file.
+        const std::string message = e.what();
+        throw IoError(message.find("'" + path + "'") != std::string::npos ? message
+                                                                          : what + ": " + message);
+    }
+    out << text;
 }
 
 }  // namespace icsflow::sim
