@@ -14,7 +14,7 @@ using c::ParamType;
 using c::TomlArray;
 using c::TomlValue;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMaxDays = 36500.0;
 
 // Sources, abbreviated as the config comments cite them.
 const std::string kPack = "calibration pack";
@@ -59,11 +59,12 @@ void duration(c::ParameterDictionary& d, const std::string& path, TomlValue def,
     d.add(c::choice_param(path + ".distribution", c::required(),
                           {"fixed", "exponential", "lognormal", "gamma", "weibull"},
                           "Family of the distribution.", source));
-    number(d, path + ".mean", TomlValue(0.0), 0.0, kInf, "days", "Mean.", source);
-    number(d, path + ".sd", TomlValue(0.0), 0.0, kInf, "days", "Standard deviation.", source);
-    number(d, path + ".value", TomlValue(0.0), 0.0, kInf, "days", "Value (fixed).", source);
-    number(d, path + ".shape", TomlValue(0.0), 0.0, kInf, "", "Shape (weibull).", source);
-    number(d, path + ".scale", TomlValue(0.0), 0.0, kInf, "days", "Scale (weibull).", source);
+    // Bounds far beyond any stay or wait (a century), so that no value makes a draw meaningless.
+    number(d, path + ".mean", TomlValue(0.0), 0.0, kMaxDays, "days", "Mean.", source);
+    number(d, path + ".sd", TomlValue(0.0), 0.0, kMaxDays, "days", "Standard deviation.", source);
+    number(d, path + ".value", TomlValue(0.0), 0.0, kMaxDays, "days", "Value (fixed).", source);
+    number(d, path + ".shape", TomlValue(0.0), 0.0, 1000.0, "", "Shape (weibull).", source);
+    number(d, path + ".scale", TomlValue(0.0), 0.0, kMaxDays, "days", "Scale (weibull).", source);
 }
 
 // Keys shared by every dated change: from, to, and a multiplier or a monthly trajectory.
@@ -441,7 +442,8 @@ void add_analysis(c::ParameterDictionary& d) {
     table(d, "analysis", TomlValue(c::TomlTable{}), "What each replication summarises.");
     d.add(c::optional(c::typed_param(
         "analysis.peak_from", ParamType::date, TomlValue(), "date",
-        "The list's peak is searched from this month (default: 12 months after the start).",
+        "The list's peak is searched from this month (default: 12 months after the start, or "
+        "the start for a run of a year or less); the window must hold a simulated month.",
         kScenario)));
     d.add(c::optional(c::typed_param("analysis.peak_to", ParamType::date, TomlValue(), "date",
                                      "... to this month (default: the end).", kScenario)));

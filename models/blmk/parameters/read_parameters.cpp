@@ -567,12 +567,36 @@ class Reader {
         }
     }
 
+    // Whether [from, to) holds the start of a simulated month (the first starts with the run).
+    [[nodiscard]] bool holds_a_month(double from, double to) const {
+        const double horizon = run_.horizon_days();
+        for (int month = 0;; ++month) {
+            const double start = month == 0 ? 0.0 : calendar_.month_start(month);
+            if (start >= horizon) {
+                return false;
+            }
+            if (start >= from - 1e-9 && start < to) {
+                return true;
+            }
+        }
+    }
+
     void read_analysis() {
         ConfigNode analysis = root_.table("analysis");
         const double horizon = run_.horizon_days();
-        p_.analysis.peak_from =
-            analysis.has("peak_from") ? day(analysis, "peak_from") : calendar_.month_start(12);
-        p_.analysis.peak_to = analysis.has("peak_to") ? day(analysis, "peak_to") : horizon;
+        const bool from_given = analysis.has("peak_from");
+        const bool to_given = analysis.has("peak_to");
+        p_.analysis.peak_from = from_given ? day(analysis, "peak_from") : calendar_.month_start(12);
+        p_.analysis.peak_to = to_given ? day(analysis, "peak_to") : horizon;
+        if (!from_given && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            p_.analysis.peak_from = 0.0;  // a run of a year or less: its peak over the whole run
+        }
+        if (root_.document().ok() && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            analysis.error(to_given ? "peak_to" : "peak_from",
+                           "the peak is searched in no simulated month: the window must hold the "
+                           "start of a month between run.start_date and run.end_date, and "
+                           "peak_from must be before peak_to");
+        }
         if (analysis.has("census_month")) {
             p_.analysis.census_month = std::max(0, month_index(analysis, "census_month"));
         }
