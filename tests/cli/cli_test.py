@@ -217,8 +217,9 @@ def check_run_interrupted(icsflow, args, tmp):
     seconds, and neither the results file nor a partial file is left."""
     output = os.path.join(tmp, "interrupted.h5")
     number = getattr(signal, args.signal)
+    count = ["-r", str(args.replications)] if args.replications else []
     process = start_run(icsflow, ["run", args.config, "-o", output, "--threads", "2",
-                                  "--progress", "none"], tmp)
+                                  "--progress", "none", *count], tmp)
     try:
         # The run has started writing once its partial file exists.
         deadline = time.monotonic() + TIMEOUT
@@ -371,6 +372,10 @@ def check_validate_hostile_inputs(icsflow, args, tmp):
     if args.blmk_config:
         blmk = os.path.abspath(args.blmk_config)
         window = f'base = "{blmk}"\n\n[analysis]\npeak_from = 2021-04-01\npeak_to = 2020-04-01\n'
+        crowd = (f'base = "{blmk}"\n\n[places.luton]\npopulation = 9000000\n\n'
+                 '[places.milton_keynes]\npopulation = 9000000\n')
+        cases.append(("crowded.toml", crowd, 3,
+                      ["key 'places': the places hold", "at most 1e+07"]))
         cases.append(("inverted-peak.toml", window, 3,
                       ["inverted-peak.toml:5: key 'analysis.peak_to': the peak is searched in no "
                        "simulated month"]))
@@ -505,6 +510,8 @@ def main():
     parser.add_argument("--document", help="document the check compares (params-doc-current)")
     parser.add_argument("--signal", default="SIGINT",
                         help="signal that interrupts the run (run-interrupted)")
+    parser.add_argument("--replications", type=int,
+                        help="replications to ask for (run-interrupted)")
     parser.add_argument("--blmk-config", help="a BLMK configuration (validate-hostile-inputs)")
     parser.add_argument("--configs", help="the folder of shipped configurations (shipped-configs)")
     parser.add_argument("--copies", type=int, default=100,

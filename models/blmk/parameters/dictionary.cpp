@@ -221,8 +221,10 @@ void add_places(c::ParameterDictionary& d) {
     typed(d, p + "name", ParamType::string, c::required(), "", "Display name.", "-");
     typed(d, p + "external", ParamType::boolean, TomlValue(false), "",
           "A catchment outside BLMK: its community services are not modelled.", "-");
-    number(d, p + "population", c::required(), 0.0, 1e8, "persons",
-           "Resident population at the start date.", kPack);
+    number(d, p + "population", c::required(), 0.0, 1e7, "persons",
+           "Resident population at the start date (all places, times their demand multipliers: "
+           "at most 10^7).",
+           kPack);
     numbers(d, p + "age_shares", c::required(), 0.0, 1.0, "",
             "Population shares: [under 65, 65-84, 85+].", kPack);
     number(d, p + "referral_multiplier", TomlValue(1.0), 0.0, 10.0, "",

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <sstream>
 
 namespace icsflow::models::blmk {
 
@@ -15,6 +16,8 @@ namespace {
 using sim::config::ConfigNode;
 
 constexpr double kShareTolerance = 1e-6;
+// People (population times demand multiplier) over all places: see check_system_size.
+constexpr double kMaxSystemPopulation = 1e7;
 
 template <std::size_t N>
 std::array<double, N> fixed_array(ConfigNode& node, std::string_view key) {
@@ -310,6 +313,25 @@ class Reader {
         }
         if (p_.places.empty() && root_.document().ok()) {
             root_.error("places", "at least one place is needed");
+        }
+        check_system_size();
+    }
+
+    // Demand grows with population times the places' multipliers, and every patient is held in
+    // memory: beyond a bound the run exhausts memory or never ends, so it is refused here.
+    void check_system_size() {
+        double people = 0.0;
+        for (const PlaceParams& place : p_.places) {
+            people += place.population *
+                      std::max({1.0, place.referral_multiplier, place.emergency_multiplier});
+        }
+        if (root_.document().ok() && people > kMaxSystemPopulation) {
+            std::ostringstream message;
+            message << "the places hold " << people
+                    << " people (weighted by their demand multipliers); at most "
+                    << kMaxSystemPopulation
+                    << ", about three times England's largest integrated care system, are allowed";
+            root_.error("places", message.str());
         }
     }
 
