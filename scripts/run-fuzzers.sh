@@ -9,8 +9,9 @@
 #
 #   scripts/run-fuzzers.sh [SECONDS_EACH]      (default 60)
 #
-# Built with clang, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/,
-# whose corpus/ grows from run to run. A finding of the config fuzzer fails the script: its input
+# Built with clang, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/
+# (warnings are not errors there: the warning-free standard is g++ 12's, in build/); the corpus
+# in build-fuzz/fuzzing/corpus/ grows from run to run. A finding of the config fuzzer fails the script: its input
 # is in build-fuzz/findings/config/; once fixed, copy it into tests/fuzz/regressions/config/ (ctest
 # replays that folder on every build). The results fuzzer reads in-process, where the HDF5 library
 # itself may crash or loop on a damaged file; `icsflow info` reads in a contained process instead,
@@ -25,7 +26,7 @@ if [ ! -x build/tests/fuzz/icsflow_replay_results ]; then
     exit 1
 fi
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DICSFLOW_WERROR=ON -DICSFLOW_FUZZ=ON -DICSFLOW_BUILD_TESTS=OFF -DICSFLOW_BUILD_BENCH=OFF \
+    -DICSFLOW_WERROR=OFF -DICSFLOW_FUZZ=ON -DICSFLOW_BUILD_TESTS=OFF -DICSFLOW_BUILD_BENCH=OFF \
     >/dev/null
 cmake --build build-fuzz --target icsflow_fuzz_config icsflow_fuzz_results
 

@@ -1,5 +1,6 @@
 #include "sim/io/results_info.hpp"
 
+#include <filesystem>
 #include <iomanip>
 #include <sstream>
 
@@ -57,6 +58,13 @@ void describe_group(const h5::Group& group, const std::string& path, std::ostrea
 }  // namespace
 
 void describe_results_file(const std::string& path, std::ostream& out) {
+    // Before HDF5 opens it: opening a FIFO would wait for a writer, and a directory or a device
+    // is never a results file.
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!error && status.type() != std::filesystem::file_type::regular) {
+        throw IoError("'" + path + "' is not a regular file, so not a results file");
+    }
     const h5::File file = h5::File::open_read_only(path);
     if (!file.has_attribute("filetype") || file.string_attribute("filetype") != kResultsFiletype) {
         throw ResultsFormatError("'" + path + "' is not an icsflow results file");
@@ -111,8 +119,8 @@ void describe_results_file_contained(const std::string& path, std::ostream& out)
     const std::string what = "cannot read results file '" + path + "'";
     std::string text;
     try {
-        text = run_contained([&path](std::ostream& into) { describe_results_file(path, into); },
-                             what);
+        text =
+            run_contained([&path](std::ostream& into) { describe_results_file(path, into); }, what);
     } catch (const IoError& e) {
         // The HDF5 layer's messages name the object, not always the file.
         const std::string message = e.what();

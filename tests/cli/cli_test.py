@@ -125,6 +125,15 @@ def check_info_not_icsflow_file(icsflow, args, tmp):
         stream.write("not HDF5\n")
     result = run(icsflow, ["info", text_file], tmp)
     expect_exit(result, 4)
+    # Not regular files: refused at once (a FIFO once made `info` wait for a writer).
+    fifo = os.path.join(tmp, "fifo.h5")
+    os.mkfifo(fifo)
+    for path in (fifo, tmp, "/dev/zero"):
+        started = time.monotonic()
+        result = run(icsflow, ["info", path], tmp, timeout=30)
+        expect_exit(result, 4)
+        expect(path in result.stderr, "stderr does not name the file")
+        expect(time.monotonic() - started < 10, f"info {path} took too long")
 
 
 def check_info_results_file(icsflow, args, tmp):
