@@ -515,19 +515,20 @@ service_rate = 1.0
     }
     // Within the rate's bound, but more arrivals than a replication may hold.
     const std::string busy = with_rate("5e5");
-    expect_issue(scenario_issues(busy), busy, "queueing.arrival_rate", "arrival_rate =",
-                 "arrivals per replication", "bad.toml");
+    expect_issue(scenario_issues(busy), busy, "queueing.arrival_rate",
+                 "arrival_rate =", "arrivals per replication", "bad.toml");
     std::string long_run = with_rate("9.0");
     long_run.replace(long_run.find("2020-12-31"), 10, "2999-12-31");
-    expect_issue(scenario_issues(long_run), long_run, "run.end_date", "end_date =",
-                 "at most 36500", "bad.toml");
+    expect_issue(scenario_issues(long_run), long_run, "run.end_date", "end_date =", "at most 36500",
+                 "bad.toml");
 }
 
 // Keys missing from a table that is itself missing are reported where it belongs (the nearest
 // table present), not without a line.
 TEST(LoadScenario, KeysOfAnAbsentTableHaveTheLineOfTheTableAbove) {
-    const std::string text = "# x\n[run]\nmodel = \"queueing\"\nstart_date = 2020-01-06\n"
-                             "end_date = 2020-02-01\n";
+    const std::string text =
+        "# x\n[run]\nmodel = \"queueing\"\nstart_date = 2020-01-06\n"
+        "end_date = 2020-02-01\n";
     for (const ConfigIssue& issue : scenario_issues(text)) {
         EXPECT_GT(issue.line, 0U) << issue.format();
     }
