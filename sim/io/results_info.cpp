@@ -115,12 +115,13 @@ void describe_results_file(const std::string& path, std::ostream& out) {
     describe_group(file, "", out);
 }
 
-void describe_results_file_contained(const std::string& path, std::ostream& out) {
+void describe_results_file_contained(const std::string& path, std::ostream& out,
+                                     const Containment& limits) {
     const std::string what = "cannot read results file '" + path + "'";
     std::string text;
     try {
-        text =
-            run_contained([&path](std::ostream& into) { describe_results_file(path, into); }, what);
+        text = run_contained([&path](std::ostream& into) { describe_results_file(path, into); },
+                             what, limits);
     } catch (const IoError& e) {
         // The HDF5 layer's messages name the object, not always the file.
         const std::string message = e.what();

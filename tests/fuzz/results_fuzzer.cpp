@@ -37,7 +37,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         std::ostringstream out;
 #ifdef ICSFLOW_REPLAY_CONTAINED
-        icsflow::sim::describe_results_file_contained(path, out);
+        // A second of CPU shows a loop is contained as well as the program's five do.
+        icsflow::sim::Containment limits;
+        limits.cpu_seconds = 1;
+        icsflow::sim::describe_results_file_contained(path, out, limits);
 #else
         icsflow::sim::describe_results_file(path, out);
 #endif
