@@ -186,9 +186,10 @@ void add_hospitals(c::ParameterDictionary& d) {
             "Share of each modality's slots used outside RTT pathways (emergency, inpatient, "
             "surveillance): [MRI, CT, endoscopy].",
             kCalibrated);
-    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e5, "attendances/day",
+    // Ten times the busiest A&E departments in England: plausible, and a run that ends.
+    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e4, "attendances/day",
            "A&E attendances (activity reporting).", kPack);
-    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e5, "spells/day",
+    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e4, "spells/day",
            "Maternity and other non-elective spells (counted; they use maternity, not G&A, beds).",
            kSeeds);
     typed(d, p + "clinics", ParamType::table_map, c::required(), "",
