@@ -3,11 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -15,6 +19,7 @@
 #include "sim/calibration/calibrator.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/io/io_error.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_writer.hpp"
@@ -25,19 +30,75 @@ namespace icsflow::sim {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_terminating_signal(int signal_number) {
+    int none = 0;
+    g_signal.compare_exchange_strong(none, signal_number);
     g_interrupted.store(true);
+}
+
+// Every signal whose default action ends the process (bar the ones that report a fault, and
+// SIGKILL/SIGSTOP, which cannot be caught) stops the batch instead, so that the partial results
+// file is removed whatever ended the run: a closed terminal (SIGHUP), a scheduler's time limit
+// (SIGTERM, SIGXCPU, SIGUSR1/2 on some clusters), Ctrl-C or Ctrl-\. A closed pipe on stdout
+// or stderr (SIGPIPE) must not kill the run either: the write fails instead.
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_terminating_signal;
+    sigemptyset(&action.sa_mask);
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+                                    SIGXCPU, SIGXFSZ, SIGVTALRM}) {
+        sigaction(signal_number, &action, nullptr);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+std::string signal_name(int signal_number) {
+    const char* abbreviation = sigabbrev_np(signal_number);
+    return abbreviation != nullptr ? std::string("SIG") + abbreviation
+                                   : "signal " + std::to_string(signal_number);
 }
 
 struct RunOptions {
     std::string config;
     std::optional<std::uint64_t> replications;
     int threads = 0;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;  // text: checked here, so "-1" or 2^64 cannot wrap
     std::string output;
     std::string progress = "auto";
+    bool force = false;
 };
+
+// The [run] dictionary's range for `key`: a command-line value obeys the same bounds as the
+// configuration's.
+const config::ParamSpec& run_spec(const char* key) {
+    return *run_dictionary().find(key);
+}
+
+// `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
+std::optional<std::uint64_t> seed_from_text(const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 20 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+        return std::nullopt;
+    }
+    errno = 0;
+    const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || static_cast<double>(value) > run_spec("run.seed").max ||
+        value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// The command-line check of --seed: empty when `text` is a seed, else why not.
+std::string seed_problem(const std::string& text) {
+    return seed_from_text(text) ? ""
+                                : "'" + text + "' is not a whole number in the range " +
+                                      run_spec("run.seed").range_text();
+}
 
 std::string join_command_line(int argc, char** argv) {
     std::string text;
@@ -119,27 +180,19 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
 
 int command_run(const RunOptions& options, const ModelRegistry& registry,
                 const std::string& command_line) {
-    // Installed before the results file is created: an interrupt from the moment `<output>.part`
+    // Installed before the results file is created: a signal from the moment the partial file
     // exists must reach the batch (which then stops and removes the partial file), not kill the
     // process with the partial file left behind.
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    install_signal_handlers();
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
-    const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
+    const std::uint64_t seed = options.seed ? *seed_from_text(*options.seed) : loaded.run.seed;
     const int threads = resolve_thread_count(options.threads);
     const std::string output =
         options.output.empty() ? default_output_path(options.config) : options.output;
-
-    const std::filesystem::path parent = std::filesystem::path(output).parent_path();
-    if (!parent.empty()) {
-        std::error_code error;
-        std::filesystem::create_directories(parent, error);
-        if (error) {
-            throw IoError("cannot create output directory '" + parent.string() +
-                          "': " + error.message());
-        }
-    }
+    const OverwritePolicy overwrite =
+        options.force ? OverwritePolicy::replace : OverwritePolicy::refuse;
+    prepare_output_path(output, overwrite);
 
     Provenance provenance = build_provenance();
     provenance.command_line = command_line;
@@ -152,7 +205,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
                         format_date(loaded.run.start_date), loaded.base_files};
 
-    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
+    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
     BatchOptions batch;
     batch.master_seed = seed;
     batch.replications = replications;
@@ -188,8 +241,7 @@ std::vector<std::string> split_list(const std::string& text) {
 
 int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
                       const std::string& command_line) {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    install_signal_handlers();
     calibration::CalibrationOptions& fit = options.fit;
     fit.command_line = command_line;
     for (const std::string& item : split_list(options.parameters)) {
@@ -258,14 +310,20 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     RunOptions run_options;
     CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
     run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
+    const config::ParamSpec& replications_spec = run_spec("run.replications");
     run->add_option("-r,--replications", run_options.replications,
                     "Replications (default: run.replications of the config)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(static_cast<std::uint64_t>(replications_spec.min),
+                           static_cast<std::uint64_t>(replications_spec.max)));
     run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
-        ->check(CLI::NonNegativeNumber);
-    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)");
+        ->check(CLI::Range(0, kMaxThreads));
+    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)")
+        ->check(seed_problem);
     run->add_option("-o,--output", run_options.output,
-                    "Results file (default: results/<config-name>-<UTC timestamp>.h5)");
+                    "Results file (default: results/<config-name>-<UTC timestamp>.h5); a regular "
+                    "file that does not exist yet, unless --force");
+    run->add_flag("--force", run_options.force,
+                  "Replace the results file if it exists (never a link, directory or device)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
 
@@ -326,6 +384,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         ->check(CLI::Range(0, 20));
     calibrate->add_option("-o,--output", fit.overlay_path,
                           "Fitted configuration (default: <config>-fitted.toml beside it)");
+    calibrate->add_flag("--force", fit.force,
+                        "Replace an existing fitted configuration or results file");
     calibrate->add_option(
         "--results", fit.results_path,
         "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
@@ -350,7 +410,7 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
             return command_calibrate(calibrate_options, registry, join_command_line(argc, argv));
         }
         if (info->parsed()) {
-            describe_results_file(info_file, std::cout);
+            describe_results_file_contained(info_file, std::cout);
             return kExitOk;
         }
         if (params->parsed()) {
@@ -380,7 +440,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitIoError;
     } catch (const BatchCancelled&) {
-        std::cerr << "\nicsflow: interrupted; no results file was written\n";
+        std::cerr << "\nicsflow: interrupted by " << signal_name(g_signal.load())
+                  << "; no results file was written\n";
         return kExitFailure;
     } catch (const std::exception& e) {
         std::cerr << "icsflow: error: " << e.what() << '\n';
