@@ -3,12 +3,16 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -18,6 +22,7 @@
 #include "sim/cli/exit_codes.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/io_error.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_writer.hpp"
@@ -29,18 +34,44 @@ namespace icsflow::sim {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_terminating_signal(int signal_number) {
+    int none = 0;
+    g_signal.compare_exchange_strong(none, signal_number);
     g_interrupted.store(true);
+}
+
+// Every signal whose default action ends the process (bar the ones that report a fault, and
+// SIGKILL/SIGSTOP, which cannot be caught) stops the batch instead, so that the partial results
+// file is removed whatever ended the run: a closed terminal (SIGHUP), a scheduler's time limit
+// (SIGTERM, SIGXCPU, SIGUSR1/2 on some clusters), Ctrl-C or Ctrl-\. A closed pipe on stdout
+// or stderr (SIGPIPE) must not kill the run either: the write fails instead.
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_terminating_signal;
+    sigemptyset(&action.sa_mask);
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+                                    SIGXCPU, SIGXFSZ, SIGVTALRM}) {
+        sigaction(signal_number, &action, nullptr);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+std::string signal_name(int signal_number) {
+    const char* abbreviation = sigabbrev_np(signal_number);
+    return abbreviation != nullptr ? std::string("SIG") + abbreviation
+                                   : "signal " + std::to_string(signal_number);
 }
 
 struct RunOptions {
     std::string config;
     std::optional<std::uint64_t> replications;
     int threads = 0;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;  // text: checked here, so "-1" or 2^64 cannot wrap
     std::string output;
     std::string progress = "auto";
+    bool force = false;
     std::uint64_t replication_offset = 0;
     bool resume = false;
     std::string distribution = "chunks";
@@ -51,6 +82,36 @@ class UsageError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+
+// The [run] dictionary's range for `key`: a command-line value obeys the same bounds as the
+// configuration's.
+const config::ParamSpec& run_spec(const char* key) {
+    return *run_dictionary().find(key);
+}
+
+// `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
+std::optional<std::uint64_t> seed_from_text(const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 20 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+        return std::nullopt;
+    }
+    errno = 0;
+    const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || static_cast<double>(value) > run_spec("run.seed").max ||
+        value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// The command-line check of --seed: empty when `text` is a seed, else why not.
+std::string seed_problem(const std::string& text) {
+    return seed_from_text(text) ? ""
+                                : "'" + text + "' is not a whole number in the range " +
+                                      run_spec("run.seed").range_text();
+}
 
 std::string join_command_line(int argc, char** argv) {
     std::string text;
@@ -154,10 +215,11 @@ std::vector<std::uint64_t> unfinished(const std::vector<std::uint64_t>& all,
 BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& options,
                           BatchOptions batch, const Provenance& provenance,
                           const std::string& output, double setup_seconds,
-                          BatchDistributor& distributor, std::optional<ResultsWriter>& writer) {
+                          OverwritePolicy overwrite, BatchDistributor& distributor,
+                          std::optional<ResultsWriter>& writer) {
     ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
                         format_date(loaded.run.start_date), loaded.base_files};
-    writer.emplace(output, loaded.scenario->schema(), provenance, record);
+    writer.emplace(output, loaded.scenario->schema(), provenance, record, overwrite);
     const std::string identity =
         checkpoint_identity(loaded.run.model, batch.master_seed, batch.first_replication,
                             batch.replications, loaded.resolved_text);
@@ -199,15 +261,14 @@ BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& option
 
 int command_run(const RunOptions& options, const ModelRegistry& registry,
                 const std::string& command_line, BatchDistributor& distributor) {
-    // Installed before the results file is created: an interrupt from the moment `<output>.part`
+    // Installed before the results file is created: a signal from the moment the partial file
     // exists must reach the batch (which then stops and removes the partial file), not kill the
     // process with the partial file left behind.
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    install_signal_handlers();
     const auto setup_start = std::chrono::steady_clock::now();
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
-    const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
+    const std::uint64_t seed = options.seed ? *seed_from_text(*options.seed) : loaded.run.seed;
     const int threads = resolve_thread_count(options.threads);
     if (options.resume && options.output.empty()) {
         throw UsageError("--resume needs the results file of the interrupted run (-o FILE.h5)");
@@ -231,15 +292,9 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     }
     batch.progress = progress_mode_from_string(options.progress);
 
-    const std::filesystem::path parent = std::filesystem::path(output).parent_path();
-    if (!parent.empty()) {
-        std::error_code error;
-        std::filesystem::create_directories(parent, error);
-        if (error) {
-            throw IoError("cannot create output directory '" + parent.string() +
-                          "': " + error.message());
-        }
-    }
+    const OverwritePolicy overwrite =
+        options.force ? OverwritePolicy::replace : OverwritePolicy::refuse;
+    prepare_output_path(output, overwrite);
 
     Provenance provenance = build_provenance();
     provenance.command_line = command_line;
@@ -256,7 +311,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
 
     std::optional<ResultsWriter> writer;
     const BatchReport report = run_into_file(loaded, options, batch, provenance, output,
-                                             setup_seconds, distributor, writer);
+                                             setup_seconds, overwrite, distributor, writer);
     print_summary(loaded, *writer, report);
     return kExitOk;
 }
@@ -284,8 +339,7 @@ std::vector<std::string> split_list(const std::string& text) {
 
 int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
                       const std::string& command_line) {
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    install_signal_handlers();
     calibration::CalibrationOptions& fit = options.fit;
     fit.command_line = command_line;
     for (const std::string& item : split_list(options.parameters)) {
@@ -360,14 +414,20 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
     RunOptions run_options;
     CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
     run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
+    const config::ParamSpec& replications_spec = run_spec("run.replications");
     run->add_option("-r,--replications", run_options.replications,
                     "Replications (default: run.replications of the config)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(static_cast<std::uint64_t>(replications_spec.min),
+                           static_cast<std::uint64_t>(replications_spec.max)));
     run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
-        ->check(CLI::NonNegativeNumber);
-    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)");
+        ->check(CLI::Range(0, kMaxThreads));
+    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)")
+        ->check(seed_problem);
     run->add_option("-o,--output", run_options.output,
-                    "Results file (default: results/<config-name>-<UTC timestamp>.h5)");
+                    "Results file (default: results/<config-name>-<UTC timestamp>.h5); a regular "
+                    "file that does not exist yet, unless --force");
+    run->add_flag("--force", run_options.force,
+                  "Replace the results file if it exists (never a link, directory or device)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
     run->add_option("--replication-offset", run_options.replication_offset,
@@ -451,6 +511,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         ->check(CLI::Range(0, 20));
     calibrate->add_option("-o,--output", fit.overlay_path,
                           "Fitted configuration (default: <config>-fitted.toml beside it)");
+    calibrate->add_flag("--force", fit.force,
+                        "Replace an existing fitted configuration or results file");
     calibrate->add_option(
         "--results", fit.results_path,
         "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
@@ -490,7 +552,7 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
             return command_calibrate(calibrate_options, registry, join_command_line(argc, argv));
         }
         if (info->parsed()) {
-            describe_results_file(info_file, std::cout);
+            describe_results_file_contained(info_file, std::cout);
             return kExitOk;
         }
         if (params->parsed()) {
@@ -531,7 +593,11 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
     } catch (const BatchCancelled&) {
         // Every rank has stopped together (the batch ends on all of them): no abort needed.
         if (speaks) {
-            std::cerr << "\nicsflow: interrupted; no results file was written\n";
+            const int signal_number = g_signal.load();
+            std::cerr << "\nicsflow: interrupted by "
+                      << (signal_number != 0 ? signal_name(signal_number)
+                                             : std::string("a signal to another rank"))
+                      << "; no results file was written\n";
         }
         return kExitFailure;
     } catch (const std::exception& e) {

@@ -171,7 +171,8 @@ class ConfigNode {
     double checked_range(std::string_view key, const ParamSpec& spec, double value);
 
     ConfigDocument* doc_ = nullptr;
-    const TomlValue* table_ = nullptr;  // nullptr: the table is absent (defaults only)
+    const TomlValue* table_ = nullptr;      // nullptr: the table is absent (defaults only)
+    const TomlValue* enclosing_ = nullptr;  // absent table: the nearest enclosing one present
     const ParameterDictionary* dictionary_ = nullptr;
     std::string path_;
     std::string pattern_;

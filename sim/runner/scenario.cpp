@@ -106,6 +106,9 @@ const config::ParameterDictionary& run_dictionary() {
 
 namespace {
 
+// The longest run (and warm-up) a configuration may ask for: a century.
+constexpr double kMaxRunDays = 36500.0;
+
 // Reads the keys of the [run] table other than `model`.
 void read_run_settings(ConfigNode& run_table, RunSettings& run) {
     run.start_date = run_table.date("start_date");
@@ -116,6 +119,12 @@ void read_run_settings(ConfigNode& run_table, RunSettings& run) {
     if (run_table.document().ok() &&
         std::chrono::sys_days{run.end_date} < std::chrono::sys_days{run.start_date}) {
         run_table.error("end_date", "must not be before run.start_date");
+    }
+    if (run_table.document().ok() && run.horizon_days() > kMaxRunDays) {
+        run_table.error("end_date",
+                        "the run lasts " + std::to_string(static_cast<long>(run.horizon_days())) +
+                            " days; at most " + std::to_string(static_cast<long>(kMaxRunDays)) +
+                            " (a century) are allowed");
     }
 }
 

@@ -14,7 +14,7 @@ using c::ParamType;
 using c::TomlArray;
 using c::TomlValue;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMaxDays = 36500.0;
 
 // Sources, abbreviated as the config comments cite them.
 const std::string kPack = "calibration pack";
@@ -61,11 +61,12 @@ void duration(c::ParameterDictionary& d, const std::string& path, TomlValue def,
     d.add(c::choice_param(path + ".distribution", c::required(),
                           {"fixed", "exponential", "lognormal", "gamma", "weibull"},
                           "Family of the distribution.", source));
-    number(d, path + ".mean", TomlValue(0.0), 0.0, kInf, "days", "Mean.", source);
-    number(d, path + ".sd", TomlValue(0.0), 0.0, kInf, "days", "Standard deviation.", source);
-    number(d, path + ".value", TomlValue(0.0), 0.0, kInf, "days", "Value (fixed).", source);
-    number(d, path + ".shape", TomlValue(0.0), 0.0, kInf, "", "Shape (weibull).", source);
-    number(d, path + ".scale", TomlValue(0.0), 0.0, kInf, "days", "Scale (weibull).", source);
+    // Bounds far beyond any stay or wait (a century), so that no value makes a draw meaningless.
+    number(d, path + ".mean", TomlValue(0.0), 0.0, kMaxDays, "days", "Mean.", source);
+    number(d, path + ".sd", TomlValue(0.0), 0.0, kMaxDays, "days", "Standard deviation.", source);
+    number(d, path + ".value", TomlValue(0.0), 0.0, kMaxDays, "days", "Value (fixed).", source);
+    number(d, path + ".shape", TomlValue(0.0), 0.0, 1000.0, "", "Shape (weibull).", source);
+    number(d, path + ".scale", TomlValue(0.0), 0.0, kMaxDays, "days", "Scale (weibull).", source);
 }
 
 // Keys shared by every dated change: from, to, and a multiplier or a monthly trajectory.
@@ -187,9 +188,10 @@ void add_hospitals(c::ParameterDictionary& d) {
             "Share of each modality's slots used outside RTT pathways (emergency, inpatient, "
             "surveillance): [MRI, CT, endoscopy].",
             kCalibrated);
-    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e5, "attendances/day",
+    // Ten times the busiest A&E departments in England: plausible, and a run that ends.
+    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e4, "attendances/day",
            "A&E attendances (activity reporting).", kPack);
-    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e5, "spells/day",
+    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e4, "spells/day",
            "Maternity and other non-elective spells (counted; they use maternity, not G&A, beds).",
            kSeeds);
     typed(d, p + "clinics", ParamType::table_map, c::required(), "",
@@ -222,8 +224,10 @@ void add_places(c::ParameterDictionary& d) {
     typed(d, p + "name", ParamType::string, c::required(), "", "Display name.", "-");
     typed(d, p + "external", ParamType::boolean, TomlValue(false), "",
           "A catchment outside BLMK: its community services are not modelled.", "-");
-    number(d, p + "population", c::required(), 0.0, 1e8, "persons",
-           "Resident population at the start date.", kPack);
+    number(d, p + "population", c::required(), 0.0, 1e7, "persons",
+           "Resident population at the start date (all places, times their demand multipliers: "
+           "at most 10^7).",
+           kPack);
     numbers(d, p + "age_shares", c::required(), 0.0, 1.0, "",
             "Population shares: [under 65, 65-84, 85+].", kPack);
     number(d, p + "referral_multiplier", TomlValue(1.0), 0.0, 10.0, "",
@@ -527,7 +531,8 @@ void add_analysis(c::ParameterDictionary& d) {
     table(d, "analysis", TomlValue(c::TomlTable{}), "What each replication summarises.");
     d.add(c::optional(c::typed_param(
         "analysis.peak_from", ParamType::date, TomlValue(), "date",
-        "The list's peak is searched from this month (default: 12 months after the start).",
+        "The list's peak is searched from this month (default: 12 months after the start, or "
+        "the start for a run of a year or less); the window must hold a simulated month.",
         kScenario)));
     d.add(c::optional(c::typed_param("analysis.peak_to", ParamType::date, TomlValue(), "date",
                                      "... to this month (default: the end).", kScenario)));

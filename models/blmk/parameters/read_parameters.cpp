@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <sstream>
 
 #include "sim/io/io_error.hpp"
 #include "sim/io/monthly_table.hpp"
@@ -20,6 +21,8 @@ namespace {
 using sim::config::ConfigNode;
 
 constexpr double kShareTolerance = 1e-6;
+// People (population times demand multiplier) over all places: see check_system_size.
+constexpr double kMaxSystemPopulation = 1e7;
 
 template <std::size_t N>
 std::array<double, N> fixed_array(ConfigNode& node, std::string_view key) {
@@ -318,6 +321,25 @@ class Reader {
         }
         if (p_.places.empty() && root_.document().ok()) {
             root_.error("places", "at least one place is needed");
+        }
+        check_system_size();
+    }
+
+    // Demand grows with population times the places' multipliers, and every patient is held in
+    // memory: beyond a bound the run exhausts memory or never ends, so it is refused here.
+    void check_system_size() {
+        double people = 0.0;
+        for (const PlaceParams& place : p_.places) {
+            people += place.population *
+                      std::max({1.0, place.referral_multiplier, place.emergency_multiplier});
+        }
+        if (root_.document().ok() && people > kMaxSystemPopulation) {
+            std::ostringstream message;
+            message << "the places hold " << people
+                    << " people (weighted by their demand multipliers); at most "
+                    << kMaxSystemPopulation
+                    << ", about three times England's largest integrated care system, are allowed";
+            root_.error("places", message.str());
         }
     }
 
@@ -722,12 +744,36 @@ class Reader {
         }
     }
 
+    // Whether [from, to) holds the start of a simulated month (the first starts with the run).
+    [[nodiscard]] bool holds_a_month(double from, double to) const {
+        const double horizon = run_.horizon_days();
+        for (int month = 0;; ++month) {
+            const double start = month == 0 ? 0.0 : calendar_.month_start(month);
+            if (start >= horizon) {
+                return false;
+            }
+            if (start >= from - 1e-9 && start < to) {
+                return true;
+            }
+        }
+    }
+
     void read_analysis() {
         ConfigNode analysis = root_.table("analysis");
         const double horizon = run_.horizon_days();
-        p_.analysis.peak_from =
-            analysis.has("peak_from") ? day(analysis, "peak_from") : calendar_.month_start(12);
-        p_.analysis.peak_to = analysis.has("peak_to") ? day(analysis, "peak_to") : horizon;
+        const bool from_given = analysis.has("peak_from");
+        const bool to_given = analysis.has("peak_to");
+        p_.analysis.peak_from = from_given ? day(analysis, "peak_from") : calendar_.month_start(12);
+        p_.analysis.peak_to = to_given ? day(analysis, "peak_to") : horizon;
+        if (!from_given && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            p_.analysis.peak_from = 0.0;  // a run of a year or less: its peak over the whole run
+        }
+        if (root_.document().ok() && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            analysis.error(to_given ? "peak_to" : "peak_from",
+                           "the peak is searched in no simulated month: the window must hold the "
+                           "start of a month between run.start_date and run.end_date, and "
+                           "peak_from must be before peak_to");
+        }
         if (analysis.has("census_month")) {
             p_.analysis.census_month = std::max(0, month_index(analysis, "census_month"));
         }
