@@ -47,8 +47,7 @@ void describe_group(const h5::Group& group, const std::string& path, std::ostrea
 
 }  // namespace
 
-void describe_results_file(const std::string& path, std::ostream& out) {
-    const h5::File file = h5::File::open_read_only(path);
+void check_results_format(const h5::File& file, const std::string& path) {
     if (!file.has_attribute("filetype") || file.string_attribute("filetype") != kResultsFiletype) {
         throw ResultsFormatError("'" + path + "' is not an icsflow results file");
     }
@@ -62,6 +61,12 @@ void describe_results_file(const std::string& path, std::ostream& out) {
         message << "; this program reads format " << kResultsFormatMajor << ".x";
         throw ResultsFormatError(message.str());
     }
+}
+
+void describe_results_file(const std::string& path, std::ostream& out) {
+    const h5::File file = h5::File::open_read_only(path);
+    check_results_format(file, path);
+    const auto version = file.integer_attribute("format_version");
 
     out << "file:             " << path << '\n';
     out << "format:           " << kResultsFiletype << ' ' << version[0] << '.' << version[1]

@@ -100,7 +100,7 @@ TEST(ResultsWriter, RoundTripOfDatasetsAndAttributes) {
     const h5::File file = h5::File::open_read_only(path);
     // Root attributes: identification and provenance.
     EXPECT_EQ(file.string_attribute("filetype"), "icsflow-results");
-    EXPECT_EQ(file.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 0}));
+    EXPECT_EQ(file.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 1}));
     EXPECT_EQ(file.string_attribute("program"), "icsflow");
     EXPECT_EQ(file.string_attribute("program_version"), program_version());
     EXPECT_FALSE(file.string_attribute("program_version").empty());
