@@ -4,6 +4,10 @@
 #include "models/blmk/parameters/dictionary.hpp"
 
 #include <limits>
+#include <string>
+#include <vector>
+
+#include "models/blmk/parameters/parameters.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -450,18 +454,28 @@ void add_analysis(c::ParameterDictionary& d) {
         "Month whose waiting list is summarised as census_* (default: the 11th month).",
         kScenario)));
     typed(d, "analysis.targets", ParamType::table_array, TomlValue(TomlArray{}), "",
-          "Activity targets: met or not, in each replication (the probability of meeting one is "
-          "the mean over replications).",
+          "Targets of the plan, each met or not in each replication (the probability of meeting "
+          "one is the share of replications that meet it; `targets_all_met` is 1 when every "
+          "target is met). Measured on the whole system in the target's month.",
           kScenario);
     typed(d, "analysis.targets[].name", ParamType::string, c::required(), "", "Name.", kScenario);
+    std::vector<std::string> measures;
+    for (std::size_t m = 0; m < kTargetMeasures; ++m) {
+        measures.emplace_back(target_measure_name(m));
+    }
     d.add(c::choice_param(
-        "analysis.targets[].measure", c::required(),
-        {"elective_activity", "outpatient_activity", "diagnostic_activity", "endoscopy_activity"},
-        "Activity measured as % of the same month a year earlier.", kScenario));
+        "analysis.targets[].measure", c::required(), measures,
+        "At least the threshold: *_activity (a share of the same month a year earlier), "
+        "within_18_weeks_share. At most the threshold: waiting_list (pathways), "
+        "waiting_list_vs_prior_year (1 = no bigger than a year earlier), over_52_weeks, "
+        "over_78_weeks, over_104_weeks (pathways; 0 = nobody), bed_occupancy (share), "
+        "delayed_transfer_beds (mean beds in the month), cancellations (in the month).",
+        kScenario));
     typed(d, "analysis.targets[].month", ParamType::string, c::required(), "YYYY-MM",
-          "Month of the target.", kScenario);
-    number(d, "analysis.targets[].threshold", c::required(), 0.0, 10.0, "",
-           "Ratio to the same month a year earlier to reach (0.9 = 90%).", "seed 000:L1280-1283");
+          "Month of the target (stocks at its end, flows and means over it).", kScenario);
+    number(d, "analysis.targets[].threshold", c::required(), 0.0, 1e9, "",
+           "The level to reach or not exceed: a ratio (0.9 = 90%), a share or a count.",
+           "seed 000:L1280-1283 (activity)");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace icsflow::models::blmk {
 
@@ -576,17 +577,30 @@ class Reader {
         if (analysis.has("census_month")) {
             p_.analysis.census_month = std::max(0, month_index(analysis, "census_month"));
         }
+        std::set<std::string> target_names;
         for (ConfigNode& node : analysis.table_array("targets")) {
             TargetParams t;
             t.name = node.string("name");
-            t.measure = node.string("measure");
+            if (!target_names.insert(t.name).second) {
+                node.error("name", "duplicate target name '" + t.name + "'");
+            }
+            const std::string measure = node.string("measure");
+            for (std::size_t m = 0; m < kTargetMeasures; ++m) {
+                if (measure == target_measure_name(m)) {
+                    t.measure = static_cast<TargetMeasure>(m);
+                }
+            }
             t.month = month_index(node, "month");
-            if (t.month >= 0 && t.month < 12) {
+            if (target_uses_prior_year(t.measure) && t.month >= 0 && t.month < 12) {
                 node.error("month",
                            "must be at least 12 months after the start (it is "
                            "compared with the same month a year earlier)");
             }
             t.threshold = node.number("threshold");
+            if (target_is_ratio(t.measure) && t.threshold > 10.0) {
+                node.error("threshold", "a ratio or share: at most 10 (got " +
+                                            std::to_string(t.threshold) + ")");
+            }
             p_.analysis.targets.push_back(std::move(t));
         }
     }
