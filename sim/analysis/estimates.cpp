@@ -129,7 +129,9 @@ ProbabilityEstimate estimate_probability(std::size_t successes, std::size_t n, d
     const double half =
         z * std::sqrt(p * (1.0 - p) / count + z * z / (4.0 * count * count)) / denominator;
     result.probability = p;
-    result.interval = {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+    // The bounds are exactly 0 and 1 when nothing or everything succeeded (not 1e-18 off).
+    result.interval = {successes == 0 ? 0.0 : std::max(0.0, centre - half),
+                       successes == n ? 1.0 : std::min(1.0, centre + half)};
     return result;
 }
 

@@ -129,7 +129,7 @@ def check_info_not_icsflow_file(icsflow, args, tmp):
 def check_info_results_file(icsflow, args, tmp):
     result = run(icsflow, ["info", args.results], tmp)
     expect_exit(result, 0)
-    for expected in ("format:           icsflow-results 1.0", "model:             queueing",
+    for expected in ("format:           icsflow-results 1.1", "model:             queueing",
                      "/series/queue_length", "/summary/moments/mean_sojourn"):
         expect(expected in result.stdout, f"info output lacks {expected!r}")
 

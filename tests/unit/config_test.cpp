@@ -745,6 +745,41 @@ TEST(ConfigAppend, BadOverlaysAreRefusedWithFileLineAndKey) {
     EXPECT_NE(issues[0].message.find("needs a base"), std::string::npos);
 }
 
+TEST(ConfigOverride, SetsANumberByKeyPathWithIndicesFromEitherEnd) {
+    test::TempDir dir;
+    write_file(dir.file("base.toml"), kBase);
+    write_file(dir.file("two.toml"),
+               "base = \"base.toml\"\n[[append.queueing.stages]]\nservers = 3\nservice_rate = "
+               "4.0\n");
+    const LoadedScenario loaded = load_scenario(registry(), dir.file("two.toml"),
+                                                {{"queueing.stages[-1].servers", 7.0},
+                                                 {"queueing.stages[0].service_rate", 2.5},
+                                                 {"queueing.arrival_rate", 3.0}});
+    const auto& p =
+        dynamic_cast<const models::reference::QueueingScenario&>(*loaded.scenario).parameters();
+    EXPECT_EQ(p.stages[1].servers, 7U);
+    EXPECT_EQ(p.stages[0].service_rate, 2.5);
+    EXPECT_EQ(p.arrival_rate, 3.0);
+    EXPECT_NE(loaded.resolved_text.find("servers=7"), std::string::npos);
+
+    ConfigDocument document = ConfigDocument::load_file(dir.file("two.toml"));
+    EXPECT_TRUE(document.holds_integer("queueing.stages[0].servers"));
+    EXPECT_FALSE(document.holds_integer("queueing.arrival_rate"));
+    const auto refused = [&](const std::string& key, double value) {
+        try {
+            document.override_number(key, value);
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.issues().at(0).key, key);
+            return e.issues().at(0).message;
+        }
+        return std::string("accepted");
+    };
+    EXPECT_NE(refused("queueing.nothing", 1.0).find("no such key"), std::string::npos);
+    EXPECT_NE(refused("queueing.stages[2].servers", 1.0).find("outside"), std::string::npos);
+    EXPECT_NE(refused("queueing.stages[0].servers", 1.5).find("whole number"), std::string::npos);
+    EXPECT_NE(refused("run.model", 1.0).find("not a number"), std::string::npos);
+}
+
 TEST(ConfigNumberMap, ReadsNamedNumbersInNameOrderAndChecksEachOne) {
     ParameterDictionary dictionary;
     ParamSpec shares = typed_param("shares", ParamType::number_map, TomlValue(TomlTable{}), "",

@@ -303,7 +303,7 @@ TEST(ResultsInfo, DescribesResultsFilesAndRefusesOthers) {
     std::ostringstream out;
     describe_results_file(path, out);
     const std::string text = out.str();
-    EXPECT_NE(text.find("format:           icsflow-results 1.0"), std::string::npos) << text;
+    EXPECT_NE(text.find("format:           icsflow-results 1.1"), std::string::npos) << text;
     EXPECT_NE(text.find("master_seed:       42"), std::string::npos) << text;
     EXPECT_NE(text.find("/series/level"), std::string::npos) << text;
     EXPECT_NE(text.find("[2 x 3 x 2]"), std::string::npos) << text;
