@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "sim/analysis/estimates.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/seek_command.hpp"
@@ -107,6 +108,16 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
         }
         if (!spec.index_of_axis.empty()) {
             print_time_index_summary(schema, spec, writer.summary_values(s));
+            continue;
+        }
+        if (spec.indicator) {
+            // A probability: its Wilson interval, which has width even when every replication
+            // met the target (never "1 +- 0").
+            const ProbabilityEstimate p = estimate_probability(writer.summary_values(s));
+            char text[96];
+            std::snprintf(text, sizeof text, "P = %.3f [%.3f, %.3f], %zu of %zu", p.probability,
+                          p.interval.low, p.interval.high, p.successes, p.n);
+            std::printf("%-60s %s\n", spec.long_name.c_str(), text);
             continue;
         }
         const Moments& m = writer.summary_moments()[s];
