@@ -118,6 +118,11 @@ void render_table(const Comparison& c, std::ostream& out, bool markdown) {
         out << "| measure | scenario | mean or probability | 90% range or 95% CI | difference from "
             << first << " (paired 95% CI) | unpaired 95% CI |\n|---|---|---|---|---|---|\n";
     }
+    if (!markdown) {
+        std::snprintf(line, sizeof line, "  %-24s %-22s %-26s %-30s %s\n", "scenario", "mean or P",
+                      "90% range or 95% CI", "paired difference [95% CI]", "unpaired 95% CI");
+        out << line;
+    }
     for (const ComparedMeasure& measure : c.measures) {
         if (!markdown) {
             out << measure_title(measure) << '\n';
