@@ -131,8 +131,10 @@ void Beds::acute_care_ends(std::uint32_t id, double now) {
     patient.state = StayState::medically_fit;
     ++wards_[patient.hospital].medically_fit;
     record(patient.hospital, now);
-    w_.scheduler.schedule_in(patient.assessment_delay, sim::EventClass::release, kAssessmentEnds,
-                             id);
+    // The delay drawn on admission, scaled by the assessment policy in force today.
+    const double delay =
+        patient.assessment_delay * w_.t.assessment_delay_multiplier(patient.hospital, now);
+    w_.scheduler.schedule_in(delay, sim::EventClass::release, kAssessmentEnds, id);
 }
 
 void Beds::assessment_ends(std::uint32_t id, double now) {

@@ -405,6 +405,14 @@ void add_changes(c::ParameterDictionary& d) {
           "Applies to emergency acute stays (true) or elective inpatient stays (false).",
           kScenario);
 
+    typed(d, "assessment_delay_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
+          "Multipliers of the discharge assessment delay (emergency.assessment_delay) by date "
+          "and hospital: a patient found medically fit while one is in force waits that much "
+          "longer or shorter for the referral for support (overlapping changes multiply).",
+          kScenario);
+    dated(d, "assessment_delay_changes[]", "assessment-delay change");
+    scope(d, "assessment_delay_changes[]", true, false, false);
+
     typed(d, "discharge_mix_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
           "Discharge-pathway mix of emergency patients by date (home first).", kScenario);
     typed(d, "discharge_mix_changes[].from", ParamType::date, c::required(), "date",

@@ -176,6 +176,12 @@ struct LosChange {
     DatedMultiplier multiplier;
 };
 
+// The discharge assessment delay multiplied by date and hospital (a dated policy lever).
+struct AssessmentDelayChange {
+    Scope scope;  // hospitals
+    DatedMultiplier multiplier;
+};
+
 struct DischargeMixChange {
     double from = 0.0;
     double to = 0.0;
@@ -326,6 +332,7 @@ struct BlmkParameters {
     std::vector<CapacityChange> capacity_changes;
     std::vector<DemandChange> demand_changes;
     std::vector<LosChange> los_changes;
+    std::vector<AssessmentDelayChange> assessment_delay_changes;
     std::vector<DischargeMixChange> discharge_mix_changes;
     std::vector<CommunityChange> community_changes;
     std::vector<IndependentSectorContract> independent_sector;

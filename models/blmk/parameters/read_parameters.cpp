@@ -507,6 +507,14 @@ class Reader {
             p_.los_changes.push_back(std::move(change));
         }
 
+        for (ConfigNode& node : root_.table_array("assessment_delay_changes")) {
+            AssessmentDelayChange change;
+            static_cast<void>(node.string("label"));
+            change.scope = read_scope(node, true, false, false);
+            read_dated(node, change.multiplier);
+            p_.assessment_delay_changes.push_back(std::move(change));
+        }
+
         for (ConfigNode& node : root_.table_array("discharge_mix_changes")) {
             DischargeMixChange change;
             change.from = day(node, "from");

@@ -312,6 +312,16 @@ double ScenarioTables::los_multiplier(std::uint32_t hospital, std::uint32_t spec
     return factor;
 }
 
+double ScenarioTables::assessment_delay_multiplier(std::uint32_t hospital, double time) const {
+    double factor = 1.0;
+    for (const AssessmentDelayChange& change : p.assessment_delay_changes) {
+        if (change.scope.hospital(hospital)) {
+            factor *= dated_factor(change.multiplier, calendar, time);
+        }
+    }
+    return factor;
+}
+
 const std::array<double, kDischargePathways>& ScenarioTables::discharge_mix(std::size_t age,
                                                                             double time) const {
     for (auto it = p.discharge_mix_changes.rbegin(); it != p.discharge_mix_changes.rend(); ++it) {

@@ -81,6 +81,8 @@ struct ScenarioTables {
     }
 
     [[nodiscard]] double dna_probability(bool first, double time) const;
+    // The discharge assessment delay of a patient found medically fit at `time`: a multiplier.
+    [[nodiscard]] double assessment_delay_multiplier(std::uint32_t hospital, double time) const;
     [[nodiscard]] double los_multiplier(std::uint32_t hospital, std::uint32_t specialty,
                                         bool emergency, double time) const;
     [[nodiscard]] const std::array<double, kDischargePathways>& discharge_mix(std::size_t age,
