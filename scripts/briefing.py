@@ -476,9 +476,10 @@ def chart_waiting_list(results, peak, path):
         note += "\n(first month searched: the list is falling)"
     elif peak.at_window_end:
         note += "\n(last month searched: the list is still rising)"
-    lo, hi = np.nanmin(q[0]), np.nanmax(q[4])
-    span = hi - lo if hi > lo else max(hi, 1.0)
-    ax.set_ylim(max(0.0, lo - 0.15 * span), hi + 0.45 * span)
+    # The axis starts at zero so that a change of a few per cent does not look like a doubling.
+    lo, hi = 0.0, np.nanmax(q[4])
+    span = hi if hi > 0 else 1.0
+    ax.set_ylim(0.0, hi + 0.45 * span)
     # The note sits in the headroom above the data, with an arrow to the peak.
     right = pm < len(labels) * 0.6
     ax.annotate(note, xy=(pm, peak.height_q[4]), xytext=(pm + (1.0 if right else -1.0),
@@ -668,6 +669,7 @@ def chart_compare(cmp, path):
         2, 1, size=(13.33, 11), sharex=True)
     fan(top, x, cmp.list_a, BLUE, label=cmp.label_a)
     fan(top, x, cmp.list_b, VERMILLION, label=cmp.label_b)
+    top.set_ylim(bottom=0.0)  # from zero: the gap between the plans at its true scale
     top.set_title("Patients waiting, all modelled BLMK hospitals, end of month")
     top.set_ylabel("Patients waiting")
     thousands(top)
@@ -816,11 +818,18 @@ def headline_figures(results, peak, outcomes, label):
              float(np.nanmedian(peak.height)), fmt_count(np.nanmedian(peak.height))),
             (f"{label}/list_peak_month", f"{label}: month of the peak (most runs)",
              results.month_labels[peak.mode_month], month_name(results.month_labels[peak.mode_month]))]
-    for o in outcomes:
-        low, high = icsflow_results.wilson(o["met_count"], o["n"])
-        share = o["met_count"] / o["n"] if o["n"] else float("nan")
-        rows.append((f"{label}/target_{o['name']}_probability",
-                     f"{label}: probability of meeting {o['name']}", share,
+    # Every target of the file, of any kind (not only the Phase 3 activity targets charted).
+    for name in sorted(results.file["summary/values"]):
+        if not (name.startswith("target") and name.endswith("_met")):
+            continue
+        met = results.summary(name)
+        met = met[np.isfinite(met)]
+        count, n = int(np.sum(met > 0.5)), len(met)
+        low, high = icsflow_results.wilson(count, n)
+        share = count / n if n else float("nan")
+        target = name[:-4].removeprefix("target_")
+        rows.append((f"{label}/{name[:-4]}_probability",
+                     f"{label}: probability of meeting {target.replace('_', ' ')}", share,
                      f"{fmt_pct(share)} (95% interval {fmt_pct(low)} to {fmt_pct(high)})"))
     return rows
 

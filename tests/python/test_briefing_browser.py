@@ -59,7 +59,7 @@ def open_page(chromium, page, workdir, screenshot=None):
     console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
     if screenshot:
         shot = subprocess.run(chromium_command(chromium, profile, f"--screenshot={screenshot}",
-                                               "--window-size=1400,2000", "--hide-scrollbars",
+                                               "--window-size=1400,3800", "--hide-scrollbars",
                                                url),
                               capture_output=True, text=True, timeout=TIMEOUT, check=False)
         console += [line for line in shot.stderr.splitlines() if ":CONSOLE" in line]
@@ -91,7 +91,7 @@ def expected_figures(path, label):
         best = max(count for _, count in index)
         values[f"{label}/list_peak_month"] = months[min(m for m, c in index if c == best)]
         for name in f["summary/values"]:
-            if name.startswith("target_") and name.endswith("_met"):
+            if name.startswith("target") and name.endswith("_met"):
                 met = np.asarray(f[f"summary/values/{name}"][()], dtype=float)
                 met = met[np.isfinite(met)]
                 values[f"{label}/{name[:-4]}_probability"] = float(np.mean(met > 0.5))
