@@ -239,9 +239,10 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     RunOptions run_options;
     CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
     run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
-    run->add_option("-r,--replications", run_options.replications,
-                    "Replications (default: run.replications of the config)")
-        ->check(CLI::PositiveNumber);
+    CLI::Option* replications_option =
+        run->add_option("-r,--replications", run_options.replications,
+                        "Replications (default: run.replications of the config)")
+            ->check(CLI::PositiveNumber);
     run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)");
@@ -252,7 +253,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     run->add_option("--precision", run_options.precision.relative,
                     "Add replications in blocks until every headline mean's 95% half-width is "
                     "at most this share of the mean (0.01 = 1%)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::PositiveNumber)
+        ->excludes(replications_option);
     run->add_option("--probability-precision", run_options.precision.probability_points,
                     "... and every target probability's 95% half-width at most this many points "
                     "(default 0.05)")

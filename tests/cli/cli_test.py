@@ -301,6 +301,8 @@ def check_run_precision(icsflow, args, tmp):
     expect(count > 4 and count % 4 == 0, f"{count} replications: not whole blocks beyond the first")
     expect_exit(run(icsflow, ["run", args.config, "-r", str(count), "--threads", "1",
                               "--progress", "none", "-o", "fixed.h5"], tmp), 0)
+    # A fixed number and a precision contradict each other: a usage error.
+    expect_exit(run(icsflow, ["run", args.config, "--precision", "0.1", "-r", "5"], tmp), 2)
     compare = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python",
                            "compare_results.py")
     same = subprocess.run([sys.executable, compare, os.path.join(tmp, "precise.h5"),
