@@ -88,5 +88,40 @@ multiplier = 3.0
     EXPECT_LT((fit_after - fit_before) / months, 10.0);
 }
 
+TEST(DatedLevers, RingFencedBedsByDateAreAddedToOrTakenOutOfTheGeneralBeds) {
+    // 1,000 general beds; from October 2019 to January 2020, 40 beds ring-fenced for electives:
+    // added (1,040 beds open) or taken out of the general beds (1,000 open, 960 general).
+    const auto fence = [](bool from_general) {
+        return kShortRun + std::string(R"(
+[[ring_fence_changes]]
+label = "elective ring fence"
+from = 2019-10-01
+to = 2020-01-01
+beds = 40
+from_general = )") +
+               (from_general ? "true" : "false") + "\n";
+    };
+    const Batch added(load("discharge_to_community.toml", fence(false)));
+    const Batch taken(load("discharge_to_community.toml", fence(true)));
+    ASSERT_EQ(added.months().labels[6], "2019-10");
+    for (std::size_t r = 0; r < added.replications(); ++r) {
+        for (std::size_t m = 0; m < added.periods("beds_available"); ++m) {
+            const bool fenced = m >= 6 && m < 9;  // October to December
+            // Time-averages over the month: exact up to rounding.
+            EXPECT_NEAR(added.series(r, "beds_available", {m, 0}), fenced ? 1040.0 : 1000.0, 1e-9)
+                << "month " << m;
+            EXPECT_NEAR(taken.series(r, "beds_available", {m, 0}), 1000.0, 1e-9) << "month " << m;
+        }
+    }
+    // The fence is read as configured.
+    const sim::LoadedScenario loaded = load("discharge_to_community.toml", fence(true));
+    const auto& tables = blmk_scenario(loaded).tables();
+    const double october = tables.calendar.time_of(
+        sim::Date{std::chrono::year{2019}, std::chrono::October, std::chrono::day{15}});
+    EXPECT_EQ(tables.ring_fence(0, october).beds, 40.0);
+    EXPECT_EQ(tables.ring_fence(0, october).from_general, 40.0);
+    EXPECT_EQ(tables.ring_fence(0, october + 90.0).beds, 0.0);
+}
+
 }  // namespace
 }  // namespace icsflow::test::blmk

@@ -405,6 +405,25 @@ void add_changes(c::ParameterDictionary& d) {
           "Applies to emergency acute stays (true) or elective inpatient stays (false).",
           kScenario);
 
+    typed(d, "ring_fence_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
+          "Elective ring-fenced beds by date: while in force, a hospital in scope has `beds` "
+          "ring-fenced beds instead of hospitals.*.elective_ring_fenced_beds (the last change "
+          "listed wins where two overlap).",
+          kScenario);
+    typed(d, "ring_fence_changes[].label", ParamType::string, TomlValue(""), "",
+          "Free text for reports.", kScenario);
+    typed(d, "ring_fence_changes[].from", ParamType::date, c::required(), "date",
+          "First day in force.", kScenario);
+    typed(d, "ring_fence_changes[].to", ParamType::date, c::required(), "date",
+          "First day no longer in force.", kScenario);
+    scope(d, "ring_fence_changes[]", true, false, false);
+    number(d, "ring_fence_changes[].beds", c::required(), 0.0, 1e5, "beds",
+           "Ring-fenced elective beds while in force.", kScenario);
+    typed(d, "ring_fence_changes[].from_general", ParamType::boolean, TomlValue(false), "",
+          "true: the ring-fenced beds are taken out of the general beds (the hospital's beds "
+          "stay the same); false: they are added to them.",
+          kScenario);
+
     typed(d, "assessment_delay_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
           "Multipliers of the discharge assessment delay (emergency.assessment_delay) by date "
           "and hospital: a patient found medically fit while one is in force waits that much "

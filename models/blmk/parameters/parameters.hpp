@@ -176,6 +176,15 @@ struct LosChange {
     DatedMultiplier multiplier;
 };
 
+// Ring-fenced elective beds by date and hospital (a dated policy lever).
+struct RingFenceChange {
+    Scope scope;  // hospitals
+    double from = 0.0;
+    double to = 0.0;
+    double beds = 0.0;
+    bool from_general = false;  // taken out of the general beds (true) or added to them
+};
+
 // The discharge assessment delay multiplied by date and hospital (a dated policy lever).
 struct AssessmentDelayChange {
     Scope scope;  // hospitals
@@ -333,6 +342,7 @@ struct BlmkParameters {
     std::vector<DemandChange> demand_changes;
     std::vector<LosChange> los_changes;
     std::vector<AssessmentDelayChange> assessment_delay_changes;
+    std::vector<RingFenceChange> ring_fence_changes;
     std::vector<DischargeMixChange> discharge_mix_changes;
     std::vector<CommunityChange> community_changes;
     std::vector<IndependentSectorContract> independent_sector;

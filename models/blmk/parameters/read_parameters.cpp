@@ -507,6 +507,20 @@ class Reader {
             p_.los_changes.push_back(std::move(change));
         }
 
+        for (ConfigNode& node : root_.table_array("ring_fence_changes")) {
+            RingFenceChange change;
+            static_cast<void>(node.string("label"));
+            change.scope = read_scope(node, true, false, false);
+            change.from = day(node, "from");
+            change.to = day(node, "to");
+            change.beds = node.number("beds");
+            change.from_general = node.boolean("from_general");
+            if (!(change.to > change.from)) {
+                node.error("to", "must be after `from`");
+            }
+            p_.ring_fence_changes.push_back(std::move(change));
+        }
+
         for (ConfigNode& node : root_.table_array("assessment_delay_changes")) {
             AssessmentDelayChange change;
             static_cast<void>(node.string("label"));
