@@ -271,6 +271,15 @@ LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& p
     return load_document(registry, ConfigDocument::load_file(path), true);
 }
 
+LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& path,
+                             const NumberOverrides& overrides) {
+    ConfigDocument document = ConfigDocument::load_file(path);
+    for (const auto& [key, value] : overrides) {
+        document.override_number(key, value);
+    }
+    return load_document(registry, std::move(document), true);
+}
+
 LoadedScenario load_scenario_text(const ModelRegistry& registry, std::string text,
                                   std::string file_name) {
     return load_document(registry,
