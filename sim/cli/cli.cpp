@@ -14,7 +14,9 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <sstream>
 
+#include "sim/calibration/calibrator.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/io/io_error.hpp"
 #include "sim/io/output_path.hpp"
@@ -199,6 +201,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     provenance.master_seed = seed;
     provenance.replications = replications;
     provenance.threads = threads;
+    provenance.uncertainty = loaded.uncertainty();
     ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
                         format_date(loaded.run.start_date), loaded.base_files};
 
@@ -212,6 +215,55 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
     writer.commit(report);
     print_summary(loaded, writer, report);
+    return kExitOk;
+}
+
+struct CalibrateOptions {
+    calibration::CalibrationOptions fit;
+    std::string parameters;  // comma-separated
+    std::string levers;      // comma-separated
+    std::string train;
+    std::string test;
+    std::string measures;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) {
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
+                      const std::string& command_line) {
+    install_signal_handlers();
+    calibration::CalibrationOptions& fit = options.fit;
+    fit.command_line = command_line;
+    for (const std::string& item : split_list(options.parameters)) {
+        fit.parameters.push_back(calibration::parse_parameter(item));
+    }
+    for (const std::string& item : split_list(options.levers)) {
+        fit.levers.push_back(calibration::parse_lever(item));
+    }
+    fit.train = calibration::parse_window(options.train, "--train");
+    fit.test = calibration::parse_window(options.test, "--test");
+    if (!options.measures.empty()) {
+        fit.objective_measures = split_list(options.measures);
+    }
+    const std::string stem = std::filesystem::path(fit.config).stem().string();
+    if (fit.overlay_path.empty()) {
+        fit.overlay_path =
+            (std::filesystem::path(fit.config).parent_path() / (stem + "-fitted.toml")).string();
+    }
+    if (fit.results_path.empty()) {
+        fit.results_path = "results/" + stem + "-calibration-" + compact_utc_timestamp() + ".h5";
+    }
+    calibration::calibrate(registry, fit, &g_interrupted);
     return kExitOk;
 }
 
@@ -293,6 +345,49 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
 
     CLI::App* models = app.add_subcommand("models", "List the models this program can run");
 
+    CalibrateOptions calibrate_options;
+    calibration::CalibrationOptions& fit = calibrate_options.fit;
+    CLI::App* calibrate = app.add_subcommand(
+        "calibrate",
+        "Fit parameters and monthly levers to observed monthly series on a training window, "
+        "score on a test window, and write the fitted configuration as an overlay");
+    calibrate->add_option("config", fit.config, "Configuration file (TOML) to fit")->required();
+    calibrate
+        ->add_option("--observed", fit.observed,
+                     "Observed monthly series (CSV, docs/calibration.md)")
+        ->required();
+    calibrate->add_option("--fit", calibrate_options.parameters,
+                          "Parameters to fit: KEY or KEY=LOW:HIGH, comma-separated");
+    calibrate->add_option("--fit-monthly", calibrate_options.levers,
+                          "Monthly levers to fit to a measure: KEY=MEASURE, comma-separated");
+    calibrate->add_option("--train", calibrate_options.train, "Training months FROM:TO (YYYY-MM)")
+        ->required();
+    calibrate->add_option("--test", calibrate_options.test, "Test months FROM:TO, never fitted")
+        ->required();
+    calibrate->add_option("--reference", fit.reference_month,
+                          "Month the ratios are taken to (default 2020-02)");
+    calibrate->add_option("--measures", calibrate_options.measures,
+                          "Measures in the objective, comma-separated (default: list_ratio, "
+                          "within_18_weeks, over_52_per_1000, median_wait)");
+    calibrate->add_option("-r,--replications", fit.replications, "Replications per evaluation")
+        ->check(CLI::Range(2, 1000));
+    calibrate
+        ->add_option("--report-replications", fit.report_replications,
+                     "Replications of the final run written to the results file")
+        ->check(CLI::Range(2, 100000));
+    calibrate->add_option("--seed", fit.seed, "Master seed (default: run.seed of the config)");
+    calibrate->add_option("--threads", fit.threads, "Worker threads (default: all cores)")
+        ->check(CLI::Range(0, 1024));
+    calibrate->add_option("--max-evaluations", fit.max_evaluations, "Evaluations per parameter fit")
+        ->check(CLI::Range(1, 100000));
+    calibrate->add_option("--rounds", fit.rounds, "Rounds of lever fit then parameter fit")
+        ->check(CLI::Range(0, 20));
+    calibrate->add_option("-o,--output", fit.overlay_path,
+                          "Fitted configuration (default: <config>-fitted.toml beside it)");
+    calibrate->add_option(
+        "--results", fit.results_path,
+        "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -308,6 +403,9 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         }
         if (validate->parsed()) {
             return command_validate(validate_config, registry);
+        }
+        if (calibrate->parsed()) {
+            return command_calibrate(calibrate_options, registry, join_command_line(argc, argv));
         }
         if (info->parsed()) {
             describe_results_file_contained(info_file, std::cout);
@@ -333,6 +431,9 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     } catch (const IoError& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitIoError;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return kExitUsage;
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitIoError;

@@ -184,6 +184,25 @@ ConfigDocument ConfigDocument::from_string(std::string text, std::string file_na
     return ConfigDocument(std::move(sources), std::move(root));
 }
 
+void ConfigDocument::set_value(const std::string& key, TomlValue value) {
+    TomlValue* node = &root_;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = key.find('.', start);
+        const std::string part = key.substr(start, dot == std::string::npos ? dot : dot - start);
+        if (!node->is_table()) {
+            *node = TomlValue(TomlTable{});
+        }
+        TomlValue& child = node->as_table()[part];
+        if (dot == std::string::npos) {
+            child = std::move(value);
+            return;
+        }
+        node = &child;
+        start = dot + 1;
+    }
+}
+
 ConfigNode ConfigDocument::root(const ParameterDictionary& dictionary) {
     return ConfigNode(this, &root_, &dictionary, "", "", {});
 }
@@ -288,6 +307,11 @@ bool ConfigNode::has(std::string_view key) const {
 
 unsigned ConfigNode::line() const {
     return table_ != nullptr ? line_of_value(*table_) : 0;
+}
+
+std::string ConfigNode::file_of(std::string_view key) const {
+    const TomlValue* value = find(key);
+    return value != nullptr ? value->location().file_name() : doc_->file_name();
 }
 
 unsigned ConfigNode::line_of(std::string_view key) const {

@@ -486,6 +486,12 @@ File File::open_read_only(const std::string& path) {
                        ("open file " + path).c_str()));
 }
 
+File File::open_read_write(const std::string& path) {
+    quiet_library_errors();
+    return File(Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+                       ("open file " + path + " for writing").c_str()));
+}
+
 void File::flush() {
     check(H5Fflush(id(), H5F_SCOPE_GLOBAL), "flush file");
 }

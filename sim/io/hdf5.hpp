@@ -139,6 +139,8 @@ class File : public Group {
     // (Hdf5Error), so that a name meant to be this process's own is never shared.
     static File create(const std::string& path, Existing existing = Existing::truncate);
     static File open_read_only(const std::string& path);
+    // An existing file, to add to it.
+    static File open_read_write(const std::string& path);
     void flush();
     void close() { handle_.close(); }
 

@@ -89,6 +89,7 @@ void ResultsWriter::write_root_attributes(const Provenance& p, const ConfigRecor
     file_.set_attribute("first_replication", static_cast<std::int64_t>(p.first_replication));
     file_.set_attribute("threads", static_cast<std::int64_t>(p.threads));
     file_.set_attribute("mpi_ranks", static_cast<std::int64_t>(p.mpi_ranks));
+    file_.set_attribute("uncertainty", p.uncertainty);
     file_.set_attribute("library_versions", p.library_versions);
 
     h5::Group config_group = file_.create_group("config");
