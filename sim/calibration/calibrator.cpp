@@ -16,6 +16,7 @@
 #include "sim/config/toml_value.hpp"
 #include "sim/io/hdf5.hpp"
 #include "sim/io/monthly_table.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_writer.hpp"
 #include "sim/runner/batch_runner.hpp"
@@ -884,6 +885,11 @@ LeverToFit parse_lever(const std::string& text) {
 CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOptions& options,
                              const std::atomic<bool>* cancel) {
     const auto started = std::chrono::steady_clock::now();
+    const OverwritePolicy overwrite =
+        options.force ? OverwritePolicy::replace : OverwritePolicy::refuse;
+    // Both outputs are checked before any work, so a refusal costs nothing.
+    prepare_output_path(options.overlay_path, overwrite);
+    prepare_output_path(options.results_path, overwrite);
     Problem problem(registry, options, cancel);
     CalibrationOutcome outcome;
     say("calibrate: %zu parameters, %zu monthly levers; training %s, test %s; %llu replications "
@@ -928,17 +934,22 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
         std::filesystem::create_directories(overlay_path.parent_path());
     }
     {
-        const std::string part = options.overlay_path + ".part";
+        const std::string part = temporary_path_for(options.overlay_path);
         FILE* out = std::fopen(part.c_str(), "wb");
-        if (out == nullptr ||
-            std::fwrite(overlay_text.data(), 1, overlay_text.size(), out) != overlay_text.size()) {
-            if (out != nullptr) {
-                std::fclose(out);
-            }
+        const bool written =
+            out != nullptr &&
+            std::fwrite(overlay_text.data(), 1, overlay_text.size(), out) == overlay_text.size();
+        const bool closed = out != nullptr && std::fclose(out) == 0;
+        if (!written || !closed) {
+            std::remove(part.c_str());
             throw IoError("cannot write the fitted configuration '" + options.overlay_path + "'");
         }
-        std::fclose(out);
-        std::filesystem::rename(part, options.overlay_path);
+        try {
+            publish_results_file(part, options.overlay_path, overwrite);
+        } catch (...) {
+            std::remove(part.c_str());
+            throw;
+        }
     }
     say("fitted configuration: %s\n", options.overlay_path.c_str());
 
@@ -960,7 +971,7 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
     }
     // Written under another name and renamed once the calibration group is in, so that a file
     // at `results_path` is always complete.
-    const std::string unfinished = options.results_path + ".calibrating";
+    const std::string unfinished = temporary_path_for(options.results_path) + ".h5";
     Evaluation final_run;
     {
         // The intermediate name is this command's own: a stale one from an earlier, interrupted
@@ -984,7 +995,13 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
         std::filesystem::remove(unfinished, ignored);
         throw;
     }
-    std::filesystem::rename(unfinished, options.results_path);
+    try {
+        publish_results_file(unfinished, options.results_path, overwrite);
+    } catch (...) {
+        std::error_code ignored;
+        std::filesystem::remove(unfinished, ignored);
+        throw;
+    }
     say("results: %s (%llu replications)\n", options.results_path.c_str(),
         static_cast<unsigned long long>(options.report_replications));
 

@@ -62,6 +62,7 @@ struct CalibrationOptions {
     int rounds = 2;            // lever fit then parameter fit, this many times
     std::string overlay_path;  // the fitted configuration (TOML)
     std::string results_path;  // the fitted model's run (HDF5)
+    bool force = false;        // replace existing output files (else they are refused)
     std::string command_line;
 };
 

@@ -384,6 +384,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         ->check(CLI::Range(0, 20));
     calibrate->add_option("-o,--output", fit.overlay_path,
                           "Fitted configuration (default: <config>-fitted.toml beside it)");
+    calibrate->add_flag("--force", fit.force,
+                        "Replace an existing fitted configuration or results file");
     calibrate->add_option(
         "--results", fit.results_path,
         "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
