@@ -974,7 +974,10 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
     const std::string unfinished = temporary_path_for(options.results_path) + ".h5";
     Evaluation final_run;
     {
-        ResultsWriter writer(unfinished, fitted.scenario->schema(), provenance, record);
+        // The intermediate name is this command's own: a stale one from an earlier, interrupted
+        // calibration is replaced.
+        ResultsWriter writer(unfinished, fitted.scenario->schema(), provenance, record,
+                             OverwritePolicy::replace);
         const auto run_started = std::chrono::steady_clock::now();
         final_run =
             problem.evaluate(problem.current_values(), options.report_replications, &writer);
