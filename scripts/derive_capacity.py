@@ -81,7 +81,7 @@ END_MARK = "# <<< derived capacity and initial list"
 def derive(path):
     with open(path, "rb") as f:
         cfg = tomllib.load(f)
-    h_removal = cfg["policy"]["removal_rate_per_week"]
+    h_removal = cfg["removals"]["background_rate_per_week"]
     dna_first = cfg["dna"]["first"]
     dna_fu = cfg["dna"]["follow_up"]
     specialties = sorted(cfg["specialties"])

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "models/blmk/metrics/rtt_observables.hpp"
 #include "models/blmk/parameters/dictionary.hpp"
 #include "models/blmk/parameters/read_parameters.hpp"
 #include "models/blmk/system/world.hpp"
@@ -108,7 +109,7 @@ sim::ModelInfo blmk_model_info() {
     return sim::ModelInfo{"blmk",
                           "BLMK integrated care system: referral to treatment, emergency demand "
                           "for the same beds, discharge and community capacity",
-                          blmk_dictionary(), build};
+                          blmk_dictionary(), build, rtt_calibration_support()};
 }
 
 }  // namespace icsflow::models::blmk

@@ -16,6 +16,12 @@ class BlmkScenario : public sim::Scenario {
 
     [[nodiscard]] const sim::OutputSchema& schema() const override { return schema_; }
     [[nodiscard]] sim::ReplicationResult run(const sim::ReplicationContext& context) const override;
+    [[nodiscard]] std::vector<std::string> uncertain_assumptions() const override {
+        if (parameters_.uncertainty.capacity_delivery_sd > 0.0) {
+            return {"uncertainty.capacity_delivery_sd"};
+        }
+        return {};
+    }
 
     [[nodiscard]] const BlmkParameters& parameters() const { return parameters_; }
     [[nodiscard]] const ScenarioTables& tables() const { return *tables_; }

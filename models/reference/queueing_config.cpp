@@ -1,7 +1,9 @@
 // Reading the reference model's configuration: the [queueing] table, its [[queueing.stages]] and
 // [[queueing.classes]].
+#include <algorithm>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "models/reference/queueing_model.hpp"
 
@@ -14,7 +16,12 @@ using sim::config::ParamType;
 using sim::config::TomlArray;
 using sim::config::TomlValue;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+// Far above any service the reference model stands for, and low enough that a run ends: a rate
+// of 10^6 per day over the longest run is already more arrivals than kMaxExpectedArrivals.
+constexpr double kMaxRate = 1e6;
+// Arrivals one replication may expect: with them all waiting (an overloaded queue) memory stays
+// within a few GB, and a replication within a minute or so.
+constexpr double kMaxExpectedArrivals = 5e7;
 
 sim::config::ParameterDictionary dictionary() {
     namespace c = sim::config;
@@ -23,7 +30,7 @@ sim::config::ParameterDictionary dictionary() {
     d.add(c::typed_param("queueing", ParamType::table, c::required(), "",
                          "The reference queueing model.", theory));
     c::ParamSpec rate =
-        c::number_param("queueing.arrival_rate", c::required(), 0.0, kInf, "customers/day",
+        c::number_param("queueing.arrival_rate", c::required(), 0.0, kMaxRate, "customers/day",
                         "Poisson arrival rate, all classes.", theory);
     rate.min_exclusive = true;
     d.add(rate);
@@ -34,7 +41,7 @@ sim::config::ParameterDictionary dictionary() {
     d.add(c::integer_param("queueing.stages[].servers", c::required(), 1.0, 1e6, "servers",
                            "Parallel servers at the stage.", theory));
     c::ParamSpec service = c::number_param("queueing.stages[].service_rate", c::required(), 0.0,
-                                           kInf, "customers/day per server",
+                                           kMaxRate, "customers/day per server",
                                            "Exponential service rate of one server.", theory);
     service.min_exclusive = true;
     d.add(service);
@@ -45,7 +52,7 @@ sim::config::ParameterDictionary dictionary() {
                          "Customer classes (absent: one class).", theory));
     d.add(c::typed_param("queueing.classes[].name", ParamType::string, c::required(), "",
                          "Class name, used in output names.", theory));
-    c::ParamSpec share = c::number_param("queueing.classes[].share", c::required(), 0.0, kInf, "",
+    c::ParamSpec share = c::number_param("queueing.classes[].share", c::required(), 0.0, 1e6, "",
                                          "Relative share of arrivals (normalised).", theory);
     share.min_exclusive = true;
     d.add(share);
@@ -58,9 +65,9 @@ sim::config::ParameterDictionary dictionary() {
     d.add(c::typed_param("queueing.targets[].summary", ParamType::string, c::required(), "",
                          "The summary the target is on, e.g. stage_1_probability_of_wait.",
                          theory));
-    d.add(c::optional(c::number_param("queueing.targets[].at_most", TomlValue(), -kInf, kInf, "",
+    d.add(c::optional(c::number_param("queueing.targets[].at_most", TomlValue(), -1e12, 1e12, "",
                                       "Met when the summary is at most this.", theory)));
-    d.add(c::optional(c::number_param("queueing.targets[].at_least", TomlValue(), -kInf, kInf, "",
+    d.add(c::optional(c::number_param("queueing.targets[].at_least", TomlValue(), -1e12, 1e12, "",
                                       "Met when the summary is at least this.", theory)));
     return d;
 }
@@ -97,6 +104,16 @@ std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& r
     QueueingParameters p;
     p.arrival_rate = table.number("arrival_rate");
     p.max_customers = static_cast<std::uint64_t>(table.integer("max_customers"));
+    const double expected = p.arrival_rate * (run.horizon_days() + run.warmup_days);
+    const double arrivals =
+        p.max_customers > 0 ? std::min(expected, static_cast<double>(p.max_customers)) : expected;
+    if (root.document().ok() && arrivals > kMaxExpectedArrivals) {
+        std::ostringstream message;
+        message << "about " << arrivals << " arrivals per replication (rate x (run + warm-up)); "
+                << "at most " << kMaxExpectedArrivals
+                << " are allowed (lower the rate, shorten the run, or set max_customers)";
+        table.error("arrival_rate", message.str());
+    }
     for (ConfigNode& node : table.table_array("stages")) {
         Stage stage;
         stage.servers = static_cast<std::uint32_t>(node.integer("servers"));

@@ -3,19 +3,26 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "sim/analysis/estimates.hpp"
+#include "sim/calibration/calibrator.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/seek_command.hpp"
 #include "sim/io/io_error.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_writer.hpp"
@@ -27,20 +34,76 @@ namespace icsflow::sim {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
+std::atomic<int> g_signal{0};
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_terminating_signal(int signal_number) {
+    int none = 0;
+    g_signal.compare_exchange_strong(none, signal_number);
     g_interrupted.store(true);
+}
+
+// Every signal whose default action ends the process (bar the ones that report a fault, and
+// SIGKILL/SIGSTOP, which cannot be caught) stops the batch instead, so that the partial results
+// file is removed whatever ended the run: a closed terminal (SIGHUP), a scheduler's time limit
+// (SIGTERM, SIGXCPU, SIGUSR1/2 on some clusters), Ctrl-C or Ctrl-\. A closed pipe on stdout
+// or stderr (SIGPIPE) must not kill the run either: the write fails instead.
+void install_signal_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_terminating_signal;
+    sigemptyset(&action.sa_mask);
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+                                    SIGXCPU, SIGXFSZ, SIGVTALRM}) {
+        sigaction(signal_number, &action, nullptr);
+    }
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+std::string signal_name(int signal_number) {
+    const char* abbreviation = sigabbrev_np(signal_number);
+    return abbreviation != nullptr ? std::string("SIG") + abbreviation
+                                   : "signal " + std::to_string(signal_number);
 }
 
 struct RunOptions {
     std::string config;
     std::optional<std::uint64_t> replications;
     int threads = 0;
-    std::optional<std::uint64_t> seed;
+    std::optional<std::string> seed;  // text: checked here, so "-1" or 2^64 cannot wrap
     std::string output;
     std::string progress = "auto";
     PrecisionOptions precision{};  // precision.relative > 0: replications by precision
+    bool force = false;
 };
+
+// The [run] dictionary's range for `key`: a command-line value obeys the same bounds as the
+// configuration's.
+const config::ParamSpec& run_spec(const char* key) {
+    return *run_dictionary().find(key);
+}
+
+// `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
+std::optional<std::uint64_t> seed_from_text(const std::string& text) {
+    const bool digits =
+        !text.empty() && text.size() <= 20 &&
+        std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) {
+        return std::nullopt;
+    }
+    errno = 0;
+    const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || static_cast<double>(value) > run_spec("run.seed").max ||
+        value > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// The command-line check of --seed: empty when `text` is a seed, else why not.
+std::string seed_problem(const std::string& text) {
+    return seed_from_text(text) ? ""
+                                : "'" + text + "' is not a whole number in the range " +
+                                      run_spec("run.seed").range_text();
+}
 
 std::string join_command_line(int argc, char** argv) {
     std::string text;
@@ -132,27 +195,19 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
 
 int command_run(const RunOptions& options, const ModelRegistry& registry,
                 const std::string& command_line) {
-    // Installed before the results file is created: an interrupt from the moment `<output>.part`
+    // Installed before the results file is created: a signal from the moment the partial file
     // exists must reach the batch (which then stops and removes the partial file), not kill the
     // process with the partial file left behind.
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    install_signal_handlers();
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
-    const std::uint64_t seed = options.seed.value_or(loaded.run.seed);
+    const std::uint64_t seed = options.seed ? *seed_from_text(*options.seed) : loaded.run.seed;
     const int threads = resolve_thread_count(options.threads);
     const std::string output =
         options.output.empty() ? default_output_path(options.config) : options.output;
-
-    const std::filesystem::path parent = std::filesystem::path(output).parent_path();
-    if (!parent.empty()) {
-        std::error_code error;
-        std::filesystem::create_directories(parent, error);
-        if (error) {
-            throw IoError("cannot create output directory '" + parent.string() +
-                          "': " + error.message());
-        }
-    }
+    const OverwritePolicy overwrite =
+        options.force ? OverwritePolicy::replace : OverwritePolicy::refuse;
+    prepare_output_path(output, overwrite);
 
     Provenance provenance = build_provenance();
     provenance.command_line = command_line;
@@ -161,6 +216,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     provenance.master_seed = seed;
     provenance.replications = replications;
     provenance.threads = threads;
+    provenance.uncertainty = loaded.uncertainty();
     ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
                         format_date(loaded.run.start_date), loaded.base_files};
 
@@ -176,7 +232,7 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
         PrecisionRun run =
             run_to_precision(*loaded.scenario, batch, options.precision, &g_interrupted);
         provenance.replications = run.sink.results.size();
-        ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
+        ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
         for (std::size_t i = 0; i < run.sink.results.size(); ++i) {
             writer.consume(run.sink.replications[i], std::move(run.sink.results[i]));
         }
@@ -189,10 +245,59 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
         return kExitOk;
     }
 
-    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record);
+    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
     const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
     writer.commit(report);
     print_summary(loaded, writer, report);
+    return kExitOk;
+}
+
+struct CalibrateOptions {
+    calibration::CalibrationOptions fit;
+    std::string parameters;  // comma-separated
+    std::string levers;      // comma-separated
+    std::string train;
+    std::string test;
+    std::string measures;
+};
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> items;
+    std::string item;
+    std::istringstream in(text);
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) {
+            items.push_back(item);
+        }
+    }
+    return items;
+}
+
+int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
+                      const std::string& command_line) {
+    install_signal_handlers();
+    calibration::CalibrationOptions& fit = options.fit;
+    fit.command_line = command_line;
+    for (const std::string& item : split_list(options.parameters)) {
+        fit.parameters.push_back(calibration::parse_parameter(item));
+    }
+    for (const std::string& item : split_list(options.levers)) {
+        fit.levers.push_back(calibration::parse_lever(item));
+    }
+    fit.train = calibration::parse_window(options.train, "--train");
+    fit.test = calibration::parse_window(options.test, "--test");
+    if (!options.measures.empty()) {
+        fit.objective_measures = split_list(options.measures);
+    }
+    const std::string stem = std::filesystem::path(fit.config).stem().string();
+    if (fit.overlay_path.empty()) {
+        fit.overlay_path =
+            (std::filesystem::path(fit.config).parent_path() / (stem + "-fitted.toml")).string();
+    }
+    if (fit.results_path.empty()) {
+        fit.results_path = "results/" + stem + "-calibration-" + compact_utc_timestamp() + ".h5";
+    }
+    calibration::calibrate(registry, fit, &g_interrupted);
     return kExitOk;
 }
 
@@ -239,15 +344,21 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     RunOptions run_options;
     CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
     run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
+    const config::ParamSpec& replications_spec = run_spec("run.replications");
     CLI::Option* replications_option =
         run->add_option("-r,--replications", run_options.replications,
                         "Replications (default: run.replications of the config)")
-            ->check(CLI::PositiveNumber);
+            ->check(CLI::Range(static_cast<std::uint64_t>(replications_spec.min),
+                               static_cast<std::uint64_t>(replications_spec.max)));
     run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
-        ->check(CLI::NonNegativeNumber);
-    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)");
+        ->check(CLI::Range(0, kMaxThreads));
+    run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)")
+        ->check(seed_problem);
     run->add_option("-o,--output", run_options.output,
-                    "Results file (default: results/<config-name>-<UTC timestamp>.h5)");
+                    "Results file (default: results/<config-name>-<UTC timestamp>.h5); a regular "
+                    "file that does not exist yet, unless --force");
+    run->add_flag("--force", run_options.force,
+                  "Replace the results file if it exists (never a link, directory or device)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
     run->add_option("--precision", run_options.precision.relative,
@@ -329,6 +440,51 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         ->check(CLI::IsMember({"table", "csv", "json", "md"}));
     compare->add_flag("--all", compare_options.all, "Every summary, not only the headline ones");
 
+    CalibrateOptions calibrate_options;
+    calibration::CalibrationOptions& fit = calibrate_options.fit;
+    CLI::App* calibrate = app.add_subcommand(
+        "calibrate",
+        "Fit parameters and monthly levers to observed monthly series on a training window, "
+        "score on a test window, and write the fitted configuration as an overlay");
+    calibrate->add_option("config", fit.config, "Configuration file (TOML) to fit")->required();
+    calibrate
+        ->add_option("--observed", fit.observed,
+                     "Observed monthly series (CSV, docs/calibration.md)")
+        ->required();
+    calibrate->add_option("--fit", calibrate_options.parameters,
+                          "Parameters to fit: KEY or KEY=LOW:HIGH, comma-separated");
+    calibrate->add_option("--fit-monthly", calibrate_options.levers,
+                          "Monthly levers to fit to a measure: KEY=MEASURE, comma-separated");
+    calibrate->add_option("--train", calibrate_options.train, "Training months FROM:TO (YYYY-MM)")
+        ->required();
+    calibrate->add_option("--test", calibrate_options.test, "Test months FROM:TO, never fitted")
+        ->required();
+    calibrate->add_option("--reference", fit.reference_month,
+                          "Month the ratios are taken to (default 2020-02)");
+    calibrate->add_option("--measures", calibrate_options.measures,
+                          "Measures in the objective, comma-separated (default: list_ratio, "
+                          "within_18_weeks, over_52_per_1000, median_wait)");
+    calibrate->add_option("-r,--replications", fit.replications, "Replications per evaluation")
+        ->check(CLI::Range(2, 1000));
+    calibrate
+        ->add_option("--report-replications", fit.report_replications,
+                     "Replications of the final run written to the results file")
+        ->check(CLI::Range(2, 100000));
+    calibrate->add_option("--seed", fit.seed, "Master seed (default: run.seed of the config)");
+    calibrate->add_option("--threads", fit.threads, "Worker threads (default: all cores)")
+        ->check(CLI::Range(0, 1024));
+    calibrate->add_option("--max-evaluations", fit.max_evaluations, "Evaluations per parameter fit")
+        ->check(CLI::Range(1, 100000));
+    calibrate->add_option("--rounds", fit.rounds, "Rounds of lever fit then parameter fit")
+        ->check(CLI::Range(0, 20));
+    calibrate->add_option("-o,--output", fit.overlay_path,
+                          "Fitted configuration (default: <config>-fitted.toml beside it)");
+    calibrate->add_flag("--force", fit.force,
+                        "Replace an existing fitted configuration or results file");
+    calibrate->add_option(
+        "--results", fit.results_path,
+        "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -345,8 +501,11 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         if (validate->parsed()) {
             return command_validate(validate_config, registry);
         }
+        if (calibrate->parsed()) {
+            return command_calibrate(calibrate_options, registry, join_command_line(argc, argv));
+        }
         if (info->parsed()) {
-            describe_results_file(info_file, std::cout);
+            describe_results_file_contained(info_file, std::cout);
             return kExitOk;
         }
         if (params->parsed()) {
@@ -403,6 +562,9 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     } catch (const IoError& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitIoError;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return kExitUsage;
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitIoError;
@@ -410,7 +572,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitNotComparable;
     } catch (const BatchCancelled&) {
-        std::cerr << "\nicsflow: interrupted; no results file was written\n";
+        std::cerr << "\nicsflow: interrupted by " << signal_name(g_signal.load())
+                  << "; no results file was written\n";
         return kExitFailure;
     } catch (const std::exception& e) {
         std::cerr << "icsflow: error: " << e.what() << '\n';

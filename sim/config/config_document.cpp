@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
+
+#include "sim/config/input_limits.hpp"
+#include "sim/config/toml_syntax_issue.hpp"
 
 namespace icsflow::sim::config {
 
@@ -39,17 +41,6 @@ std::string type_name(const TomlValue& value) {
 
 unsigned line_of_value(const TomlValue& value) {
     return static_cast<unsigned>(value.location().line());
-}
-
-// toml11's syntax messages span several lines ("[error] ... --> file\n | ..."); the first line
-// carries the reason.
-std::string first_line(const std::string& text) {
-    std::string line = text.substr(0, text.find('\n'));
-    const std::string prefix = "[error] ";
-    if (line.rfind(prefix, 0) == 0) {
-        line = line.substr(prefix.size());
-    }
-    return line;
 }
 
 bool is_number(const TomlValue& v) {
@@ -95,26 +86,14 @@ ConfigDocument::ConfigDocument(std::vector<SourceFile> sources, TomlValue root)
 
 namespace {
 
-std::string read_file_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ConfigFileError("cannot open configuration file '" + path + "'");
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) {
-        throw ConfigFileError("cannot read configuration file '" + path + "'");
-    }
-    return buffer.str();
-}
-
 TomlValue parse_text(const std::string& text, const std::string& file_name) {
+    check_nesting(text, file_name);
     std::istringstream in(text);
     try {
         return toml::parse<toml::discard_comments, std::map, std::vector>(in, file_name);
     } catch (const toml::syntax_error& e) {
-        throw ConfigError({ConfigIssue{file_name, static_cast<unsigned>(e.location().line()), "",
-                                       "TOML syntax error: " + first_line(e.what())}});
+        throw ConfigError({toml_syntax_issue(e.what(), text, file_name,
+                                             static_cast<unsigned>(e.location().line()))});
     }
 }
 
@@ -218,12 +197,6 @@ void append_into(TomlValue& target, const TomlValue& additions, const std::strin
 // `sources` receives every file read, in order from the most derived.
 TomlValue load_with_bases(std::string text, const std::string& file_name,
                           std::vector<ConfigDocument::SourceFile>& sources) {
-    for (const auto& source : sources) {
-        if (source.path == file_name) {
-            throw ConfigFileError("configuration files extend each other in a cycle through '" +
-                                  file_name + "'");
-        }
-    }
     TomlValue root = parse_text(text, file_name);
     sources.push_back({file_name, std::move(text)});
     const auto& table = root.as_table();
@@ -243,7 +216,30 @@ TomlValue load_with_bases(std::string text, const std::string& file_name,
     const std::filesystem::path base_path =
         std::filesystem::path(file_name).parent_path() / base_it->second.as_string().str;
     const std::string base_name = base_path.lexically_normal().string();
-    TomlValue merged = load_with_bases(read_file_text(base_name), base_name, sources);
+    const unsigned base_line = line_of_value(base_it->second);
+    // A cycle or an overlong chain is a mistake in this file's `base`: reported there.
+    std::string chain;
+    bool cycle = false;
+    for (const auto& source : sources) {
+        chain += source.path + " -> ";
+        cycle = cycle || std::filesystem::path(source.path).lexically_normal() ==
+                             base_path.lexically_normal();
+    }
+    if (cycle) {
+        throw ConfigError({ConfigIssue{
+            file_name, base_line, "base",
+            "configuration files extend each other in a cycle: " + chain + base_name}});
+    }
+    if (sources.size() >= kMaxBaseChain) {
+        throw ConfigError({ConfigIssue{
+            file_name, base_line, "base",
+            "more than " + std::to_string(kMaxBaseChain) + " files extend one another"}});
+    }
+    const ConfigIssue referrer{file_name, base_line, "base", ""};
+    std::string referrer_text = referrer.format();
+    referrer_text.resize(referrer_text.size() - 2);  // without the empty message's ": "
+    TomlValue merged =
+        load_with_bases(read_config_file(base_name, referrer_text), base_name, sources);
     root.as_table().erase("base");
     TomlValue additions;
     if (const auto it = root.as_table().find(kAppendKey); it != root.as_table().end()) {
@@ -268,7 +264,7 @@ TomlValue load_with_bases(std::string text, const std::string& file_name,
 }  // namespace
 
 ConfigDocument ConfigDocument::load_file(const std::string& path) {
-    return from_string(read_file_text(path), path);
+    return from_string(read_config_file(path), path);
 }
 
 ConfigDocument ConfigDocument::from_string(std::string text, std::string file_name) {
@@ -344,6 +340,25 @@ void ConfigDocument::override_number(const std::string& key_path, double value) 
         *node = TomlValue(value);
     } else {
         refuse("is " + type_name(*node) + ", not a number");
+    }
+}
+
+void ConfigDocument::set_value(const std::string& key, TomlValue value) {
+    TomlValue* node = &root_;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = key.find('.', start);
+        const std::string part = key.substr(start, dot == std::string::npos ? dot : dot - start);
+        if (!node->is_table()) {
+            *node = TomlValue(TomlTable{});
+        }
+        TomlValue& child = node->as_table()[part];
+        if (dot == std::string::npos) {
+            child = std::move(value);
+            return;
+        }
+        node = &child;
+        start = dot + 1;
     }
 }
 
@@ -453,6 +468,11 @@ unsigned ConfigNode::line() const {
     return table_ != nullptr ? line_of_value(*table_) : 0;
 }
 
+std::string ConfigNode::file_of(std::string_view key) const {
+    const TomlValue* value = find(key);
+    return value != nullptr ? value->location().file_name() : doc_->file_name();
+}
+
 unsigned ConfigNode::line_of(std::string_view key) const {
     const TomlValue* value = find(key);
     return value != nullptr ? line_of_value(*value) : line();
@@ -469,6 +489,9 @@ void ConfigNode::error(std::string_view key, std::string message) {
 void ConfigNode::report_here(std::string key, std::string message) {
     if (table_ != nullptr) {
         doc_->report_at(*table_, std::move(key), std::move(message));
+    } else if (enclosing_ != nullptr) {
+        // An absent table: at the nearest table that is there (where it belongs).
+        doc_->report_at(*enclosing_, std::move(key), std::move(message));
     } else {
         doc_->report(0, std::move(key), std::move(message));
     }
@@ -737,8 +760,10 @@ ConfigNode ConfigNode::table(std::string_view key) {
     } else if (value == nullptr && spec.required()) {
         report_here(child_path(key), "missing required table");
     }
-    return ConfigNode(doc_, value, dictionary_, child_path(key), child_pattern(key),
-                      std::move(steps));
+    ConfigNode child(doc_, value, dictionary_, child_path(key), child_pattern(key),
+                     std::move(steps));
+    child.enclosing_ = table_ != nullptr ? table_ : enclosing_;
+    return child;
 }
 
 std::vector<std::pair<std::string, ConfigNode>> ConfigNode::table_map(std::string_view key) {

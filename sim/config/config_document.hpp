@@ -70,6 +70,10 @@ class ConfigDocument {
     ConfigDocument(ConfigDocument&&) = default;
     ConfigDocument& operator=(ConfigDocument&&) = default;
 
+    // Replaces the value at dotted `key` (creating tables on the way) before the document is
+    // read: how a replication's drawn values for uncertain parameters reach the model.
+    void set_value(const std::string& key, TomlValue value);
+
     [[nodiscard]] const std::string& file_name() const { return file_; }
     [[nodiscard]] const std::string& text() const { return text_; }
 
@@ -95,6 +99,8 @@ class ConfigDocument {
 
     // The resolved configuration as TOML text, keys sorted.
     [[nodiscard]] std::string resolved_text() const;
+    // ... and as a tree: every value read so far, defaults included.
+    [[nodiscard]] const TomlValue& resolved() const { return resolved_; }
 
   private:
     friend class ConfigNode;
@@ -124,6 +130,8 @@ class ConfigNode {
     [[nodiscard]] bool has(std::string_view key) const;
     [[nodiscard]] unsigned line() const;
     [[nodiscard]] unsigned line_of(std::string_view key) const;
+    // The file that set `key` (a base file, say): paths in values are relative to it.
+    [[nodiscard]] std::string file_of(std::string_view key) const;
 
     double number(std::string_view key);
     std::int64_t integer(std::string_view key);
@@ -172,7 +180,8 @@ class ConfigNode {
     double checked_range(std::string_view key, const ParamSpec& spec, double value);
 
     ConfigDocument* doc_ = nullptr;
-    const TomlValue* table_ = nullptr;  // nullptr: the table is absent (defaults only)
+    const TomlValue* table_ = nullptr;      // nullptr: the table is absent (defaults only)
+    const TomlValue* enclosing_ = nullptr;  // absent table: the nearest enclosing one present
     const ParameterDictionary* dictionary_ = nullptr;
     std::string path_;
     std::string pattern_;

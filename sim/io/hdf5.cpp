@@ -91,9 +91,23 @@ void write_numeric_attribute(hid_t location, const std::string& name, hid_t file
     check(H5Awrite(attribute.id(), mem_t, values.data()), "write attribute " + name);
 }
 
-std::vector<std::string> read_vlen_strings(hid_t object, bool is_attribute, hid_t space_id) {
+// The number of elements of `space_id`, refusing what a damaged file may claim: an error (a
+// negative count) or more than any results file holds, which would exhaust memory.
+std::size_t element_count(hid_t space_id, const std::string& what) {
+    constexpr hssize_t kMaxElements = hssize_t{1} << 28;
     const hssize_t count = H5Sget_simple_extent_npoints(space_id);
-    std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
+    if (count < 0) {
+        fail("size of " + what);
+    }
+    if (count > kMaxElements) {
+        throw Hdf5Error("HDF5: " + what + " claims " + std::to_string(count) +
+                        " elements; the file is damaged");
+    }
+    return static_cast<std::size_t>(count);
+}
+
+std::vector<std::string> read_vlen_strings(hid_t object, bool is_attribute, hid_t space_id) {
+    std::vector<char*> pointers(element_count(space_id, "string data"), nullptr);
     Handle type = string_type();
     if (is_attribute) {
         check(H5Aread(object, type.id(), pointers.data()), "read string attribute");
@@ -217,6 +231,10 @@ std::string Object::string_attribute(const std::string& name) const {
         return values.empty() ? "" : values.front();
     }
     const std::size_t size = H5Tget_size(type.id());
+    if (size == 0 || size > (std::size_t{1} << 28)) {
+        throw Hdf5Error("HDF5: attribute '" + name +
+                        "' has an implausible size; the file is damaged");
+    }
     std::string text(size, '\0');
     check(H5Aread(attribute.id(), type.id(), text.data()), "read attribute " + name);
     text.erase(std::find(text.begin(), text.end(), '\0'), text.end());
@@ -238,8 +256,7 @@ std::vector<std::int64_t> Object::integer_attribute(const std::string& name) con
     Handle attribute(H5Aopen(id(), name.c_str(), H5P_DEFAULT), H5Aclose,
                      ("open attribute " + name).c_str());
     Handle space(H5Aget_space(attribute.id()), H5Sclose, "attribute space");
-    std::vector<std::int64_t> values(
-        static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id())));
+    std::vector<std::int64_t> values(element_count(space.id(), "attribute " + name));
     check(H5Aread(attribute.id(), H5T_NATIVE_INT64, values.data()), "read attribute " + name);
     return values;
 }
@@ -248,7 +265,7 @@ std::vector<double> Object::double_attribute(const std::string& name) const {
     Handle attribute(H5Aopen(id(), name.c_str(), H5P_DEFAULT), H5Aclose,
                      ("open attribute " + name).c_str());
     Handle space(H5Aget_space(attribute.id()), H5Sclose, "attribute space");
-    std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id())));
+    std::vector<double> values(element_count(space.id(), "attribute " + name));
     check(H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, values.data()), "read attribute " + name);
     return values;
 }
@@ -334,7 +351,7 @@ void Dataset::write_all(const std::vector<std::string>& values) {
 
 std::vector<double> Dataset::read_doubles() const {
     Handle space(H5Dget_space(id()), H5Sclose, "dataset space");
-    std::vector<double> values(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id())));
+    std::vector<double> values(element_count(space.id(), "dataset"));
     check(H5Dread(id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "read dataset");
     return values;
@@ -342,8 +359,7 @@ std::vector<double> Dataset::read_doubles() const {
 
 std::vector<std::int64_t> Dataset::read_integers() const {
     Handle space(H5Dget_space(id()), H5Sclose, "dataset space");
-    std::vector<std::int64_t> values(
-        static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.id())));
+    std::vector<std::int64_t> values(element_count(space.id(), "dataset"));
     check(H5Dread(id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "read dataset");
     return values;
@@ -454,12 +470,13 @@ void Group::write_string_dataset(const std::string& name, const std::string& tex
           "write " + name);
 }
 
-File File::create(const std::string& path) {
+File File::create(const std::string& path, Existing existing) {
     quiet_library_errors();
     Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
     // Objects written with the 1.8 format are readable by every HDF5 reader in use.
     check(H5Pset_libver_bounds(access.id(), H5F_LIBVER_V18, H5F_LIBVER_V18), "set format bounds");
-    return File(Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.id()), H5Fclose,
+    const unsigned mode = existing == Existing::truncate ? H5F_ACC_TRUNC : H5F_ACC_EXCL;
+    return File(Handle(H5Fcreate(path.c_str(), mode, H5P_DEFAULT, access.id()), H5Fclose,
                        ("create file " + path).c_str()));
 }
 
@@ -467,6 +484,12 @@ File File::open_read_only(const std::string& path) {
     quiet_library_errors();
     return File(Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                        ("open file " + path).c_str()));
+}
+
+File File::open_read_write(const std::string& path) {
+    quiet_library_errors();
+    return File(Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+                       ("open file " + path + " for writing").c_str()));
 }
 
 void File::flush() {

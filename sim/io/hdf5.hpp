@@ -134,9 +134,13 @@ class Group : public Object {
 class File : public Group {
   public:
     File() = default;
-    // Creates (or truncates) `path` for writing.
-    static File create(const std::string& path);
+    enum class Existing { truncate, refuse };
+    // Creates `path` for writing; an existing file is truncated, or with `refuse` left alone
+    // (Hdf5Error), so that a name meant to be this process's own is never shared.
+    static File create(const std::string& path, Existing existing = Existing::truncate);
     static File open_read_only(const std::string& path);
+    // An existing file, to add to it.
+    static File open_read_write(const std::string& path);
     void flush();
     void close() { handle_.close(); }
 

@@ -22,6 +22,8 @@ struct Provenance {
     std::uint64_t first_replication = 0;
     int threads = 1;
     int mpi_ranks = 1;
+    // What the spread between replications holds: "chance", or "chance and assumptions: ..."
+    std::string uncertainty = "chance";
     std::vector<std::string> library_versions;
 };
 

@@ -1,8 +1,10 @@
 #include "sim/io/results_info.hpp"
 
+#include <filesystem>
 #include <iomanip>
 #include <sstream>
 
+#include "sim/io/contained_call.hpp"
 #include "sim/io/hdf5.hpp"
 #include "sim/io/results_writer.hpp"
 
@@ -23,11 +25,19 @@ std::string attribute_or(const h5::Object& object, const std::string& name,
     return object.has_attribute(name) ? object.string_attribute(name) : fallback;
 }
 
-void describe_group(const h5::Group& group, const std::string& path, std::ostream& out) {
+// Groups deeper than any results file has: a damaged file may link a group into itself.
+constexpr int kMaxGroupDepth = 16;
+
+void describe_group(const h5::Group& group, const std::string& path, std::ostream& out,
+                    int depth = 0) {
+    if (depth > kMaxGroupDepth) {
+        throw ResultsFormatError("groups nested deeper than " + std::to_string(kMaxGroupDepth) +
+                                 " at '" + path + "': the file is damaged");
+    }
     for (const std::string& name : group.child_names()) {
         const std::string child_path = path + "/" + name;
         if (group.child_is_group(name)) {
-            describe_group(group.open_group(name), child_path, out);
+            describe_group(group.open_group(name), child_path, out, depth + 1);
             continue;
         }
         const h5::Dataset dataset = group.open_dataset(name);
@@ -47,6 +57,16 @@ void describe_group(const h5::Group& group, const std::string& path, std::ostrea
 
 }  // namespace
 
+void check_regular_file(const std::string& path) {
+    // Before HDF5 opens it: opening a FIFO would wait for a writer, and a directory or a device
+    // is never a results file.
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!error && status.type() != std::filesystem::file_type::regular) {
+        throw IoError("'" + path + "' is not a regular file, so not a results file");
+    }
+}
+
 void check_results_format(const h5::File& file, const std::string& path) {
     if (!file.has_attribute("filetype") || file.string_attribute("filetype") != kResultsFiletype) {
         throw ResultsFormatError("'" + path + "' is not an icsflow results file");
@@ -64,6 +84,7 @@ void check_results_format(const h5::File& file, const std::string& path) {
 }
 
 void describe_results_file(const std::string& path, std::ostream& out) {
+    check_regular_file(path);
     const h5::File file = h5::File::open_read_only(path);
     check_results_format(file, path);
     const auto version = file.integer_attribute("format_version");
@@ -101,6 +122,22 @@ void describe_results_file(const std::string& path, std::ostream& out) {
     out << '\n';
     out << "contents:\n";
     describe_group(file, "", out);
+}
+
+void describe_results_file_contained(const std::string& path, std::ostream& out,
+                                     const Containment& limits) {
+    const std::string what = "cannot read results file '" + path + "'";
+    std::string text;
+    try {
+        text = run_contained([&path](std::ostream& into) { describe_results_file(path, into); },
+                             what, limits);
+    } catch (const IoError& e) {
+        // The HDF5 layer's messages name the object, not always the file.
+        const std::string message = e.what();
+        throw IoError(message.find("'" + path + "'") != std::string::npos ? message
+                                                                          : what + ": " + message);
+    }
+    out << text;
 }
 
 }  // namespace icsflow::sim

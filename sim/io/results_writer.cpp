@@ -1,5 +1,6 @@
 #include "sim/io/results_writer.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -13,6 +14,13 @@ namespace {
 
 constexpr int kGzipLevel = 4;
 
+// One value per replication, stored in chunks: disk is allocated (and NaN-filled) only for the
+// chunks that replications reach, not up front for the whole requested count.
+// (A chunk may not be longer than its fixed-size dataset.)
+h5::DatasetOptions per_replication_layout(std::uint64_t replications) {
+    return {{std::clamp<hsize_t>(replications, 1, 4096)}, 0};
+}
+
 std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
     return std::vector<hsize_t>(v.begin(), v.end());
 }
@@ -20,22 +28,22 @@ std::vector<hsize_t> to_hsize(const std::vector<std::size_t>& v) {
 }  // namespace
 
 ResultsWriter::ResultsWriter(std::string path, const OutputSchema& schema,
-                             const Provenance& provenance, const ConfigRecord& config)
+                             const Provenance& provenance, const ConfigRecord& config,
+                             OverwritePolicy overwrite)
     : path_(std::move(path)),
-      part_path_(path_ + ".part"),
+      part_path_(temporary_path_for(path_)),
+      overwrite_(overwrite),
       schema_(schema),
       first_replication_(provenance.first_replication),
       replications_(provenance.replications) {
     try {
-        file_ = h5::File::create(part_path_);
+        file_ = h5::File::create(part_path_, h5::File::Existing::refuse);
         write_root_attributes(provenance, config);
         write_axes(config);
         create_series();
         create_summaries();
         moments_.assign(schema_.summaries().size(), Moments{});
         values_.assign(schema_.summaries().size(), {});
-        wall_seconds_.assign(replications_, 0.0);
-        events_.assign(replications_, 0);
     } catch (...) {
         discard();
         throw;
@@ -48,8 +56,17 @@ ResultsWriter::~ResultsWriter() {
     }
 }
 
-void ResultsWriter::discard() noexcept {
+void ResultsWriter::close_file() noexcept {
+    // Every handle into the file, not just the file's: HDF5 keeps a file open while any object
+    // in it is open, and the partial file must be complete (or gone) when it is renamed.
+    replication_axis_ = h5::Dataset();
+    series_.clear();
+    summary_values_.clear();
     file_.close();
+}
+
+void ResultsWriter::discard() noexcept {
+    close_file();
     std::error_code ignored;
     std::filesystem::remove(part_path_, ignored);
 }
@@ -72,6 +89,7 @@ void ResultsWriter::write_root_attributes(const Provenance& p, const ConfigRecor
     file_.set_attribute("first_replication", static_cast<std::int64_t>(p.first_replication));
     file_.set_attribute("threads", static_cast<std::int64_t>(p.threads));
     file_.set_attribute("mpi_ranks", static_cast<std::int64_t>(p.mpi_ranks));
+    file_.set_attribute("uncertainty", p.uncertainty);
     file_.set_attribute("library_versions", p.library_versions);
 
     h5::Group config_group = file_.create_group("config");
@@ -96,15 +114,14 @@ void ResultsWriter::write_axes(const ConfigRecord& config) {
     h5::Group axes = file_.create_group("axes");
 
     h5::Dataset replication =
-        axes.create_dataset("replication", h5::ElementType::int64, {replications_});
-    std::vector<std::int64_t> indices(replications_);
-    for (std::uint64_t i = 0; i < replications_; ++i) {
-        indices[i] = static_cast<std::int64_t>(first_replication_ + i);
-    }
-    replication.write_all(indices);
+        axes.create_dataset("replication", h5::ElementType::int64, {replications_},
+                            per_replication_layout(replications_));
+    // Each index is written with its replication (consume): neither memory nor disk grows with
+    // the requested count, only with the finished replications.
     replication.set_attribute("units", "1");
     replication.set_attribute("long_name", "replication index (selects the random streams)");
     replication.make_scale("replication");
+    replication_axis_ = std::move(replication);
 
     const std::string time_units = "days since " + config.start_date;
     for (const TimeAxis& axis : schema_.time_axes()) {
@@ -174,7 +191,8 @@ void ResultsWriter::create_summaries() {
     const h5::Dataset replication_scale = file_.open_group("axes").open_dataset("replication");
     for (const SummarySpec& spec : schema_.summaries()) {
         h5::Dataset dataset =
-            values.create_dataset(spec.name, h5::ElementType::float64, {replications_});
+            values.create_dataset(spec.name, h5::ElementType::float64, {replications_},
+                                  per_replication_layout(replications_));
         dataset.set_attribute("units", spec.units);
         dataset.set_attribute("long_name", spec.long_name);
         if (!spec.index_of_axis.empty()) {
@@ -206,8 +224,10 @@ void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& resul
         moments_[s].add(value);
         values_[s].push_back(value);
     }
-    wall_seconds_[row] = result.wall_seconds;
-    events_[row] = static_cast<std::int64_t>(result.events);
+    const auto index = static_cast<std::int64_t>(replication);
+    replication_axis_.write_block({row}, {1}, &index);
+    wall_seconds_.push_back(result.wall_seconds);
+    events_.push_back(static_cast<std::int64_t>(result.events));
     ++written_;
 }
 
@@ -246,11 +266,12 @@ void ResultsWriter::commit(const BatchReport& report) {
     runtime.set_attribute("threads", static_cast<std::int64_t>(report.threads));
 
     file_.flush();
-    file_.close();
-    std::error_code error;
-    std::filesystem::rename(part_path_, path_, error);
-    if (error) {
-        throw IoError("cannot rename '" + part_path_ + "' to '" + path_ + "': " + error.message());
+    close_file();
+    try {
+        publish_results_file(part_path_, path_, overwrite_);
+    } catch (...) {
+        discard();  // this run's partial file only: the file at `path_` is another's
+        throw;
     }
     committed_ = true;
 }

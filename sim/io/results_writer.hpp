@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/io/hdf5.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/output/moments.hpp"
 #include "sim/output/output_schema.hpp"
@@ -29,14 +30,16 @@ struct ConfigRecord {
 
 // Writes a results file, format v1 (docs/results-format.md), as the batch's result sink.
 //
-// The file is written to `<path>.part` and renamed to `<path>` by commit(); if the writer is
-// destroyed without commit() (an exception, an interrupt), the partial file is deleted, so a
-// finished-looking file is always complete. Replications arrive in index order (ResultSink's
-// contract); summary moments are summed in that order, so they do not depend on scheduling.
+// The file is written to a temporary name of this process (temporary_path_for) and moved to
+// `<path>` by commit(), which never replaces another run's file unless `overwrite` says so; if
+// the writer is destroyed without commit() (an exception, an interrupt), the partial file is
+// deleted, so a finished-looking file is always complete and always this run's. Replications arrive
+// in index order (ResultSink's contract); summary moments are summed in that order, so they do not
+// depend on scheduling.
 class ResultsWriter : public ResultSink {
   public:
     ResultsWriter(std::string path, const OutputSchema& schema, const Provenance& provenance,
-                  const ConfigRecord& config);
+                  const ConfigRecord& config, OverwritePolicy overwrite = OverwritePolicy::refuse);
     ~ResultsWriter() override;
     ResultsWriter(const ResultsWriter&) = delete;
     ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -59,14 +62,17 @@ class ResultsWriter : public ResultSink {
     void write_axes(const ConfigRecord& config);
     void create_series();
     void create_summaries();
+    void close_file() noexcept;
     void discard() noexcept;
 
     std::string path_;
     std::string part_path_;
+    OverwritePolicy overwrite_ = OverwritePolicy::refuse;
     const OutputSchema& schema_;
     std::uint64_t first_replication_ = 0;
     std::uint64_t replications_ = 0;
     h5::File file_;
+    h5::Dataset replication_axis_;
     std::vector<h5::Dataset> series_;
     std::vector<h5::Dataset> summary_values_;
     std::vector<Moments> moments_;

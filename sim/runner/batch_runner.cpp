@@ -1,9 +1,11 @@
 #include "sim/runner/batch_runner.hpp"
 
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -16,7 +18,7 @@ namespace icsflow::sim {
 
 int resolve_thread_count(int threads) {
     if (threads > 0) {
-        return threads;
+        return std::min(threads, kMaxThreads);
     }
     return tbb::info::default_concurrency();
 }
@@ -27,12 +29,18 @@ namespace {
 struct BatchState {
     std::mutex mutex;
     std::condition_variable changed;
+    std::condition_variable room;                      // the sink took a result, or the batch stops
     std::map<std::uint64_t, ReplicationResult> ready;  // finished, not yet handed to the sink
     std::exception_ptr failure;
     bool workers_done = false;
     std::atomic<bool> stop{false};
     std::atomic<std::uint64_t> next{0};
+    std::uint64_t sunk = 0;  // results handed to the sink (under `mutex`)
 };
+
+// How far ahead of the sink a worker may start a replication, in replications per thread: enough
+// that workers rarely wait for a slow predecessor, few enough that held results stay small.
+constexpr std::uint64_t kLeadPerThread = 4;
 
 }  // namespace
 
@@ -45,11 +53,21 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
     BatchState state;
     ProgressReporter progress(options.progress, count);
 
+    const std::uint64_t lead = kLeadPerThread * static_cast<std::uint64_t>(threads);
     auto worker_loop = [&] {
         while (!state.stop.load(std::memory_order_relaxed)) {
             const std::uint64_t offset = state.next.fetch_add(1);
             if (offset >= count) {
                 return;
+            }
+            {
+                // Waits (woken by the sink's progress or a stop) while too far ahead.
+                std::unique_lock lock(state.mutex);
+                state.room.wait(lock,
+                                [&] { return offset < state.sunk + lead || state.stop.load(); });
+                if (state.stop.load()) {
+                    return;
+                }
             }
             ReplicationContext context;
             context.master_seed = options.master_seed;
@@ -72,6 +90,11 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
     // sink (in order) and to draw progress while the workers compute.
     std::thread driver([&] {
         try {
+            // oneTBB gives an arena no more workers than the process's allowed parallelism (the
+            // cores, by default), whatever the arena asks for: raised to the request for the
+            // batch, so that the batch runs, and the results record, the threads asked for.
+            const tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<std::size_t>(threads));
             tbb::task_arena arena(threads);
             arena.execute([&] {
                 tbb::task_group group;
@@ -136,11 +159,22 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
             ++next_to_sink;
             report.completed = next_to_sink;
         }
+        {
+            std::lock_guard lock(state.mutex);
+            state.sunk = next_to_sink;
+        }
+        state.room.notify_all();
         progress.update(next_to_sink);
         if (finished || (state.stop.load() && !in_order)) {
             break;
         }
     }
+    {
+        // Workers waiting for room must see the stop (taken under the lock: no lost wake-up).
+        std::lock_guard lock(state.mutex);
+        state.stop = true;
+    }
+    state.room.notify_all();
     driver.join();
     report.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -40,12 +40,20 @@ class BatchCancelled : public std::runtime_error {
     BatchCancelled() : std::runtime_error("batch cancelled") {}
 };
 
-// The number of worker threads `threads` (0 = all cores) resolves to.
+// The most worker threads a batch may run (the command line's bound): beyond the cores of any
+// machine the program is meant for, and few enough that creating them cannot fail.
+inline constexpr int kMaxThreads = 1024;
+
+// The number of worker threads a batch asked for `threads` runs: `threads` up to kMaxThreads, or
+// every core for 0. The batch really runs that many, even beyond the cores, so that what a
+// results file records is what ran.
 [[nodiscard]] int resolve_thread_count(int threads);
 
 // Runs the replications of `scenario` on a oneTBB arena of `threads` workers. Workers take
-// replication indices in increasing order from a shared counter, so finished results arrive
-// nearly in order and only a few wait in memory for their predecessors. An exception in any
+// replication indices in increasing order from a shared counter, and never start one more than
+// a few times `threads` ahead of the oldest result not yet handed to the sink: memory holds a
+// bounded number of finished results whatever the requested count, even when one replication
+// is much slower than the others. An exception in any
 // replication cancels the others and is rethrown here once every worker has stopped; an external
 // `cancel` stops the batch the same way and raises BatchCancelled.
 BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, ResultSink& sink,

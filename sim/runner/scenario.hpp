@@ -14,6 +14,10 @@
 
 namespace icsflow::sim {
 
+namespace calibration {
+struct CalibrationSupport;
+}
+
 // The [run] table every configuration has: which model, the simulated period and the batch.
 struct RunSettings {
     std::string model;
@@ -43,6 +47,8 @@ class Scenario {
     virtual ~Scenario() = default;
     [[nodiscard]] virtual const OutputSchema& schema() const = 0;
     [[nodiscard]] virtual ReplicationResult run(const ReplicationContext& context) const = 0;
+    // Parameters whose values are drawn per replication (assumption uncertainty, beyond chance).
+    [[nodiscard]] virtual std::vector<std::string> uncertain_assumptions() const { return {}; }
 };
 
 // How a model plugs into the platform: a name, its parameter dictionary, and a factory that
@@ -54,6 +60,8 @@ struct ModelInfo {
     config::ParameterDictionary dictionary;
     std::function<std::unique_ptr<Scenario>(config::ConfigNode& root, const RunSettings& run)>
         build;
+    // The monthly measures `icsflow calibrate` fits and scores; null when the model has none.
+    std::shared_ptr<const calibration::CalibrationSupport> calibration{};
 };
 
 class ModelRegistry {
@@ -78,6 +86,10 @@ struct LoadedScenario {
     std::string config_path;
     // Files the configuration inherits through `base = "..."`, nearest first: (path, text as read).
     std::vector<std::pair<std::string, std::string>> base_files{};
+
+    // What the spread between replications holds: "chance", or "chance and assumptions: " and
+    // the parameters drawn per replication (the results file's root attribute `uncertainty`).
+    [[nodiscard]] std::string uncertainty() const;
 };
 
 // Reads `path`, checks every key against the [run] dictionary and the chosen model's, and builds

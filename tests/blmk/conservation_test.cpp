@@ -138,8 +138,8 @@ day_cases_per_session = 4.0
 [dna]
 first = 0.1
 follow_up = 0.1
-[policy]
-removal_rate_per_week = 0.02
+[removals]
+background_rate_per_week = 0.02
 )")),
                         std::nullopt);
     }

@@ -169,8 +169,8 @@ replications = 1
 peak_to = 2019-05-01
 census_month = "2019-04"
 
-[policy]
-removal_rate_per_week = 0.0
+[removals]
+background_rate_per_week = 0.0
 )"));
     const mb::BlmkParameters& p = batch.scenario().parameters();
     const mb::InitialListParams& init = p.initial_list;

@@ -87,7 +87,8 @@ def check_validate_valid_config(icsflow, args, tmp):
 def check_validate_missing_file(icsflow, args, tmp):
     result = run(icsflow, ["validate", os.path.join(tmp, "no-such-config.toml")], tmp)
     expect_exit(result, 4)
-    expect("cannot open configuration file" in result.stderr, "no explanation on stderr")
+    expect("cannot read configuration file" in result.stderr and
+           "No such file or directory" in result.stderr, "no explanation on stderr")
 
 
 def check_run_bad_option(icsflow, args, tmp):
@@ -127,6 +128,15 @@ def check_info_not_icsflow_file(icsflow, args, tmp):
         stream.write("not HDF5\n")
     result = run(icsflow, ["info", text_file], tmp)
     expect_exit(result, 4)
+    # Not regular files: refused at once (a FIFO once made `info` wait for a writer).
+    fifo = os.path.join(tmp, "fifo.h5")
+    os.mkfifo(fifo)
+    for path in (fifo, tmp, "/dev/zero"):
+        started = time.monotonic()
+        result = run(icsflow, ["info", path], tmp, timeout=30)
+        expect_exit(result, 4)
+        expect(path in result.stderr, "stderr does not name the file")
+        expect(time.monotonic() - started < 10, f"info {path} took too long")
 
 
 def check_info_results_file(icsflow, args, tmp):
@@ -191,37 +201,144 @@ def check_run_default_output(icsflow, args, tmp):
            "the summary does not name the file and the replications")
 
 
-def check_run_interrupted(icsflow, args, tmp):
-    """SIGINT during a run: exit 1, and neither the results file nor its .part is left."""
-    output = os.path.join(tmp, "interrupted.h5")
-    part = output + ".part"
-    command = [icsflow, "run", args.config, "-o", output, "--threads", "2", "--progress", "none"]
+def partial_files(directory):
+    """The partial results files in `directory` (each run has its own: <out>.<host>-<pid>-<n>.part)."""
+    return [name for name in os.listdir(directory) if name.endswith(".part")]
+
+
+def start_run(icsflow, command_args, cwd, env=None):
+    command = [icsflow, *command_args]
     print(f"$ {' '.join(command)}")
-    process = subprocess.Popen(command, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    return subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
+
+
+def finish(process, timeout=TIMEOUT):
     try:
-        # The run has started writing once the partial file exists.
-        deadline = time.monotonic() + TIMEOUT
-        while not os.path.exists(part):
-            expect(process.poll() is None, f"icsflow ended (exit {process.returncode}) before "
-                   "it was interrupted")
-            expect(time.monotonic() < deadline, f"{part} did not appear")
-            time.sleep(0.001)
-        # Optionally later, while replications are running rather than while the run starts.
-        time.sleep(args.delay)
-        expect(process.poll() is None, "icsflow ended before it was interrupted")
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        stdout, stderr = process.communicate(timeout=timeout)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
     print(f"  exit {process.returncode}\n  stdout: {stdout!r}\n  stderr: {stderr!r}")
+    return stdout, stderr
+
+
+def check_run_interrupted(icsflow, args, tmp):
+    """A terminating signal during a run (SIGINT unless --signal names another): exit 1 within
+    seconds, and neither the results file nor a partial file is left."""
+    output = os.path.join(tmp, "interrupted.h5")
+    number = getattr(signal, args.signal)
+    count = ["-r", str(args.replications)] if args.replications else []
+    process = start_run(icsflow, ["run", args.config, "-o", output, "--threads", "2",
+                                  "--progress", "none", *count], tmp)
+    try:
+        # The run has started writing once its partial file exists.
+        deadline = time.monotonic() + TIMEOUT
+        while not partial_files(tmp):
+            expect(process.poll() is None, f"icsflow ended (exit {process.returncode}) before "
+                   "it was interrupted")
+            expect(time.monotonic() < deadline, "no partial file appeared")
+            time.sleep(0.001)
+        # Optionally later, while replications are running rather than while the run starts.
+        time.sleep(args.delay)
+        expect(process.poll() is None, "icsflow ended before it was interrupted")
+        sent = time.monotonic()
+        process.send_signal(number)
+        stdout, stderr = finish(process)
+        obeyed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    print(f"  ended {obeyed:.2f} s after {args.signal}")
     expect(process.returncode == 1, f"exit code {process.returncode}, expected 1")
-    expect("interrupted" in stderr, "stderr does not report the interrupt")
+    expect(f"interrupted by {args.signal}" in stderr, "stderr does not report the signal")
+    expect(obeyed < 10, f"the run took {obeyed:.1f} s to obey {args.signal}")
     expect(not os.path.exists(output), "a results file was left behind")
-    expect(not os.path.exists(part), "the .part file was left behind")
     expect(os.listdir(tmp) == [], f"files were left behind: {os.listdir(tmp)}")
+
+
+def master_seed(path):
+    import h5py
+    with h5py.File(path, "r") as f:
+        return int(f.attrs["master_seed"])
+
+
+def check_run_concurrent_same_output(icsflow, args, tmp):
+    """Two runs started at once on one output path, with HDF5's file locking and without it
+    (HDF5_USE_FILE_LOCKING=FALSE, as on cluster file systems): one writes the file and says so,
+    the other is refused (exit 4) and leaves it alone; the file holds the results of the run that
+    reported success; no partial file is left."""
+    for locking in ("TRUE", "FALSE"):
+        output = os.path.join(tmp, f"shared-{locking}.h5")
+        env = dict(os.environ, HDF5_USE_FILE_LOCKING=locking)
+        runs = {seed: start_run(icsflow, ["run", args.config, "-o", output, "--seed", str(seed),
+                                          "-r", "4", "--threads", "1", "--progress", "none"],
+                                tmp, env)
+                for seed in (101, 202)}
+        outcomes = {seed: (process, *finish(process)) for seed, process in runs.items()}
+        codes = sorted(process.returncode for process, _, _ in outcomes.values())
+        expect(codes == [0, 4], f"exit codes {codes} with locking {locking}, expected 0 and 4")
+        winner = next(seed for seed, (process, _, _) in outcomes.items()
+                      if process.returncode == 0)
+        loser = next(seed for seed in outcomes if seed != winner)
+        expect(master_seed(output) == winner,
+               f"{output} holds seed {master_seed(output)}, but the run with seed {winner} "
+               "reported success")
+        expect("was created by another run" in outcomes[loser][2] or
+               "already exists" in outcomes[loser][2],
+               "the refused run does not say why")
+        expect(partial_files(tmp) == [], f"partial files left: {partial_files(tmp)}")
+
+
+def check_run_output_rules(icsflow, args, tmp):
+    """A results path is a regular file: an existing one is kept (exit 4) unless --force; a link,
+    a directory or a device is never used, --force or not."""
+    base = ["run", args.config, "-r", "2", "--threads", "1", "--progress", "none"]
+    output = os.path.join(tmp, "kept.h5")
+    expect_exit(run(icsflow, [*base, "--seed", "1", "-o", output], tmp), 0)
+    result = run(icsflow, [*base, "--seed", "2", "-o", output], tmp)
+    expect_exit(result, 4)
+    expect("already exists" in result.stderr and "--force" in result.stderr,
+           "the refusal does not say what to do")
+    expect(master_seed(output) == 1, "the existing file was changed")
+    expect_exit(run(icsflow, [*base, "--seed", "3", "-o", output, "--force"], tmp), 0)
+    expect(master_seed(output) == 3, "--force did not replace the file")
+    link = os.path.join(tmp, "link.h5")
+    os.symlink(output, link)
+    directory = os.path.join(tmp, "a-directory.h5")
+    os.mkdir(directory)
+    for target in (link, directory, "/dev/null"):
+        for force in ([], ["--force"]):
+            result = run(icsflow, [*base, "-o", target, *force], tmp)
+            expect_exit(result, 4)
+            expect("must be a regular file" in result.stderr, "no explanation on stderr")
+    expect(os.path.islink(link) and master_seed(output) == 3, "the link or its target changed")
+    expect(not os.path.isfile("/dev/null"), "/dev/null was replaced")
+    expect(partial_files(tmp) == [], f"partial files left: {partial_files(tmp)}")
+
+
+def check_run_bad_values(icsflow, args, tmp):
+    """Counts, thread numbers and seeds beyond their ranges are usage errors (exit 2) naming the
+    option, never wrapped, truncated or passed on to fail later; in-range values are recorded as
+    given, and the threads recorded are the threads that ran."""
+    base = ["run", args.config, "--progress", "none"]
+    for bad in (["--threads", "10000000"], ["--threads", "100000"],
+                ["-r", "4294967296"], ["-r", "18446744073709551615"], ["-r", "1000000001"],
+                ["--seed", "-1"], ["--seed", "18446744073709551616"],
+                ["--seed", "9223372036854775808"], ["--seed", "1e3"], ["--seed", ""]):
+        result = run(icsflow, [*base, *bad], tmp)
+        expect_exit(result, 2)
+        expect(bad[0] in result.stderr, f"stderr does not name {bad[0]}")
+    expect(os.listdir(tmp) == [], f"files were written: {os.listdir(tmp)}")
+    output = os.path.join(tmp, "big-seed.h5")
+    seed = 9200000000000000000
+    expect_exit(run(icsflow, [*base, "-r", "2", "--threads", "5", "--seed", str(seed), "-o",
+                              output], tmp), 0)
+    expect(master_seed(output) == seed, f"seed {seed} recorded as {master_seed(output)}")
+    result = run(icsflow, ["info", output], tmp)
+    expect("threads:           5" in result.stdout.splitlines(), "5 threads are not recorded")
 
 
 def write_text(path, text):
@@ -355,19 +472,146 @@ def check_seek_erlang_c(icsflow, args, tmp):
                            "--range", "10:30", "--target", "nothing", "-r", "2"], tmp)
     expect_exit(result, 2)
     expect("no target named 'nothing'" in result.stderr, "unknown target not reported")
+def check_validate_hostile_inputs(icsflow, args, tmp):
+    """Configurations that once crashed, hung, grew without bound or were misreported: each is a
+    clear error with its file, line and key, exit 3 (or 4 for a file that cannot be read), at
+    once."""
+    config = os.path.abspath(args.config)
+    with open(config, encoding="utf-8") as stream:
+        valid = stream.read()
+    deep = 5000
+    cases = [
+        # (file name, text or None for a non-file, expected exit, expected stderr lines)
+        ("deep-arrays.toml", "x = " + "[" * deep + "]" * deep + "\n", 3,
+         ["deep-arrays.toml:1: nested more than"]),
+        ("deep-inline.toml", "x = " + "{a = " * deep + "1" + "}" * deep + "\n", 3,
+         ["deep-inline.toml:1: nested more than"]),
+        ("deep-header.toml", "# x\n[" + "a." * 30000 + "b]\n", 3,
+         ["deep-header.toml:2: nested more than"]),
+        ("bad-date.toml", valid.replace("start_date = 2020-01-06", "start_date = 2021-02-30"), 3,
+         [f"bad-date.toml:{line_of(config, 'start_date')}: key 'run.start_date': "
+          "TOML syntax error"]),
+        ("huge-rate.toml", valid.replace("arrival_rate = 9.0", "arrival_rate = 1e308"), 3,
+         [f"huge-rate.toml:{line_of(config, 'arrival_rate')}: key 'queueing.arrival_rate': "
+          "value 1e+308 is out of range"]),
+        ("cycle.toml", "# a cycle\nbase = \"cycle.toml\"\n", 3,
+         ["cycle.toml:2: key 'base': configuration files extend each other in a cycle"]),
+        ("orphan.toml", "# no base\nbase = \"missing.toml\"\n", 4,
+         ["orphan.toml:2: key 'base': cannot read configuration file"]),
+        ("zero-base.toml", "base = \"/dev/zero\"\n", 4,
+         ["zero-base.toml:1: key 'base': cannot read configuration file '/dev/zero': "
+          "it is a device"]),
+        ("no-queueing.toml", "# x\n[run]\nmodel = \"queueing\"\nstart_date = 2020-01-06\n"
+         "end_date = 2020-02-01\n", 3,
+         ["no-queueing.toml:1: key 'queueing.arrival_rate': missing required key"]),
+        ("/dev/zero", None, 4, ["cannot read configuration file '/dev/zero': it is a device"]),
+        (tmp, None, 4, [f"cannot read configuration file '{tmp}': it is a directory"]),
+    ]
+    if args.blmk_config:
+        blmk = os.path.abspath(args.blmk_config)
+        window = f'base = "{blmk}"\n\n[analysis]\npeak_from = 2021-04-01\npeak_to = 2020-04-01\n'
+        crowd = (f'base = "{blmk}"\n\n[places.luton]\npopulation = 9000000\n\n'
+                 '[places.milton_keynes]\npopulation = 9000000\n')
+        cases.append(("crowded.toml", crowd, 3,
+                      ["key 'places': the places hold", "at most 1e+07"]))
+        cases.append(("inverted-peak.toml", window, 3,
+                      ["inverted-peak.toml:5: key 'analysis.peak_to': the peak is searched in no "
+                       "simulated month"]))
+    for name, text, code, needles in cases:
+        path = name
+        if text is not None:
+            path = os.path.join(tmp, name)
+            write_text(path, text)
+        started = time.monotonic()
+        result = run(icsflow, ["validate", path], tmp, timeout=30)
+        seconds = time.monotonic() - started
+        expect_exit(result, code)
+        for needle in needles:
+            expect(any(line.startswith(os.path.join(tmp, "") + needle) or line.startswith(needle)
+                       or needle in line for line in result.stderr.splitlines()),
+                   f"stderr lacks {needle!r}")
+        expect(seconds < 5, f"validate took {seconds:.1f} s")
+
+
+def corrupted_copies(data, count, rng):
+    """Damaged versions of a file: bytes overwritten in place (a few or a run of them), the file
+    cut short, or a block zeroed; deterministic for one generator."""
+    for _ in range(count):
+        copy = bytearray(data)
+        kind = rng.randrange(4)
+        if kind == 0:
+            for _ in range(rng.randint(1, 8)):
+                copy[rng.randrange(len(copy))] = rng.randrange(256)
+        elif kind == 1:
+            start = rng.randrange(len(copy))
+            for i in range(start, min(len(copy), start + rng.randint(1, 64))):
+                copy[i] = rng.randrange(256)
+        elif kind == 2:
+            copy = copy[:rng.randrange(len(copy))]
+        else:
+            start = rng.randrange(len(copy))
+            copy[start:start + 512] = bytes(len(copy[start:start + 512]))
+        yield bytes(copy)
+
+
+def check_info_corrupted_files(icsflow, args, tmp):
+    """`info` on damaged copies of a real results file: a description (exit 0) or a clear error
+    (exit 4), never a crash or a hang."""
+    import random
+    with open(args.results, "rb") as stream:
+        data = stream.read()
+    rng = random.Random(20261129)
+    tally = {}
+    for index, copy in enumerate(corrupted_copies(data, args.copies, rng)):
+        path = os.path.join(tmp, f"damaged-{index}.h5")
+        with open(path, "wb") as stream:
+            stream.write(copy)
+        result = subprocess.run([icsflow, "info", path], cwd=tmp, capture_output=True, text=True,
+                                errors="replace",
+                                timeout=TIMEOUT, check=False)
+        tally[result.returncode] = tally.get(result.returncode, 0) + 1
+        if result.returncode not in (0, 4):
+            print(f"damaged copy {index}: exit {result.returncode}\n{result.stderr}")
+        expect(result.returncode in (0, 4),
+               f"info on damaged copy {index} ended with {result.returncode}")
+        if result.returncode == 4:
+            expect(result.stdout == "", f"copy {index}: a partial description was printed")
+            expect(path in result.stderr, f"copy {index}: the error does not name the file")
+        os.remove(path)
+    print(f"  {args.copies} damaged copies: exit codes {tally}")
+
+
+def check_shipped_configs(icsflow, args, tmp):
+    """Every configuration in configs/ validates, and runs one replication to a results file that
+    `info` reads."""
+    names = sorted(name for name in os.listdir(args.configs) if name.endswith(".toml"))
+    expect(names, f"no configurations in {args.configs}")
+    for name in names:
+        config = os.path.join(args.configs, name)
+        expect_exit(run(icsflow, ["validate", config], tmp), 0)
+        output = os.path.join(tmp, name.replace(".toml", ".h5"))
+        result = run(icsflow, ["run", config, "-r", "1", "--threads", "2", "--progress", "none",
+                               "-o", output], tmp, timeout=600)
+        expect_exit(result, 0)
+        expect_exit(run(icsflow, ["info", output], tmp), 0)
+        os.remove(output)
+    print(f"  {len(names)} configurations: {', '.join(names)}")
 
 
 def produce(icsflow, args, tmp):
     """Runs `icsflow run CONFIG -o OUTPUT EXTRA...` for the results tests (fixture setup)."""
-    for stale in (args.output, args.output + ".part"):
-        if os.path.exists(stale):
-            os.remove(stale)
+    if os.path.exists(args.output):
+        os.remove(args.output)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     result = run(icsflow, ["run", args.config, "-o", args.output, "--progress", "none",
                            *args.extra], tmp)
     expect_exit(result, 0)
     expect(os.path.exists(args.output), f"{args.output} was not written")
-    expect(not os.path.exists(args.output + ".part"), "the .part file was left behind")
+    # Other fixtures write into the same folder at the same time: only this run's partial files.
+    prefix = os.path.basename(args.output) + "."
+    leftovers = [name for name in partial_files(os.path.dirname(os.path.abspath(args.output)))
+                 if name.startswith(prefix)]
+    expect(leftovers == [], f"partial files were left behind: {leftovers}")
     expect(os.listdir(tmp) == [], f"files written to the working directory: {os.listdir(tmp)}")
 
 
@@ -378,6 +622,12 @@ CHECKS = {
     "run-bad-option": check_run_bad_option,
     "run-default-output": check_run_default_output,
     "run-interrupted": check_run_interrupted,
+    "run-concurrent-same-output": check_run_concurrent_same_output,
+    "run-output-rules": check_run_output_rules,
+    "run-bad-values": check_run_bad_values,
+    "validate-hostile-inputs": check_validate_hostile_inputs,
+    "info-corrupted-files": check_info_corrupted_files,
+    "shipped-configs": check_shipped_configs,
     "info-missing-file": check_info_missing_file,
     "info-not-icsflow-file": check_info_not_icsflow_file,
     "info-results-file": check_info_results_file,
@@ -399,6 +649,14 @@ def main():
     parser.add_argument("--results", help="results file the check reads")
     parser.add_argument("--output", help="results file to write (produce)")
     parser.add_argument("--document", help="document the check compares (params-doc-current)")
+    parser.add_argument("--signal", default="SIGINT",
+                        help="signal that interrupts the run (run-interrupted)")
+    parser.add_argument("--replications", type=int,
+                        help="replications to ask for (run-interrupted)")
+    parser.add_argument("--blmk-config", help="a BLMK configuration (validate-hostile-inputs)")
+    parser.add_argument("--configs", help="the folder of shipped configurations (shipped-configs)")
+    parser.add_argument("--copies", type=int, default=100,
+                        help="damaged copies to try (info-corrupted-files)")
     parser.add_argument("--delay", type=float, default=0.0,
                         help="seconds between the .part file appearing and SIGINT "
                              "(run-interrupted)")

@@ -115,8 +115,65 @@ TEST(BatchRunner, AnExternalCancelRaisesBatchCancelled) {
     EXPECT_LT(sink.results.size(), 1000U);
 }
 
+// The first replication is slow; the others are instant and record how far ahead of it they got.
+class SlowFirstScenario : public TinyScenario {
+  public:
+    [[nodiscard]] ReplicationResult run(const ReplicationContext& context) const override {
+        if (context.replication == 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            first_done.store(true);
+        } else if (!first_done.load()) {
+            std::uint64_t seen = furthest_while_first_ran.load();
+            while (context.replication > seen &&
+                   !furthest_while_first_ran.compare_exchange_weak(seen, context.replication)) {
+            }
+        }
+        return TinyScenario::run(context);
+    }
+    mutable std::atomic<bool> first_done{false};
+    mutable std::atomic<std::uint64_t> furthest_while_first_ran{0};
+};
+
+// Results wait in memory for their predecessors: while one replication is slow, the others must
+// not run the whole batch ahead of it (memory would grow with the requested count).
+TEST(BatchRunner, WorkersStayABoundedDistanceAheadOfTheSink) {
+    const SlowFirstScenario scenario;
+    MemorySink sink;
+    const BatchReport report = run_batch(scenario, options(5000, 2), sink);
+    EXPECT_EQ(report.completed, 5000U);
+    EXPECT_LT(scenario.furthest_while_first_ran.load(), 16U);
+}
+
+// Replications that overlap in time, recording the most that ran at once.
+class ConcurrencyProbe : public TinyScenario {
+  public:
+    [[nodiscard]] ReplicationResult run(const ReplicationContext& context) const override {
+        const int now = ++running;
+        int peak = most;
+        while (now > peak && !most.compare_exchange_weak(peak, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        --running;
+        return TinyScenario::run(context);
+    }
+    mutable std::atomic<int> running{0};
+    mutable std::atomic<int> most{0};
+};
+
+// The threads a batch reports (and a results file records) are the threads that ran, even beyond
+// the machine's cores (oneTBB alone would cap them at the cores).
+TEST(BatchRunner, RunsAndReportsTheThreadsAskedFor) {
+    const int threads = static_cast<int>(std::thread::hardware_concurrency()) + 3;
+    const ConcurrencyProbe scenario;
+    MemorySink sink;
+    const BatchReport report = run_batch(scenario, options(threads, threads), sink);
+    EXPECT_EQ(report.threads, threads);
+    EXPECT_EQ(scenario.most.load(), threads);
+}
+
 TEST(BatchRunner, ThreadCounts) {
     EXPECT_EQ(resolve_thread_count(3), 3);
+    EXPECT_EQ(resolve_thread_count(10'000'000), kMaxThreads);
     EXPECT_GE(resolve_thread_count(0), 1);
     EXPECT_EQ(progress_mode_from_string("none"), ProgressMode::none);
     EXPECT_EQ(progress_mode_from_string("bar"), ProgressMode::bar);

@@ -466,7 +466,8 @@ share = 1.0
     expect_issue(issues, text, "run.replications", "replications =", "out of range (>= 1", f);
     expect_issue(issues, text, "run.warmup_days",
                  "warmup_days =", "expected a number, found a string", f);
-    expect_issue(issues, text, "queueing.arrival_rate", "arrival_rate =", "out of range (> 0)", f);
+    expect_issue(issues, text, "queueing.arrival_rate",
+                 "arrival_rate =", "out of range (> 0, <= 1e+06)", f);
     expect_issue(issues, text, "queueing.stages[0].servers", "servers = 0", "out of range (>= 1",
                  f);
     expect_issue(issues, text, "queueing.stages[0].discipline", "discipline =",
@@ -477,12 +478,60 @@ share = 1.0
     expect_issue(issues, text, "queueing.stages[1].servers",
                  "[[queueing.stages]]\nservice_rate = 2.0",
                  "missing required key (integer, servers)", f);
-    expect_issue(issues, text, "queueing.classes[0].share", "share = 0.0", "out of range (> 0)", f);
+    expect_issue(issues, text, "queueing.classes[0].share", "share = 0.0",
+                 "out of range (> 0, <= 1e+06)", f);
     const ConfigIssue* duplicate = issue_on(issues, "queueing.classes[1].name");
     ASSERT_NE(duplicate, nullptr);
     EXPECT_EQ(duplicate->line, line_of(text, "share = 1.0") - 1);
     EXPECT_NE(duplicate->message.find("duplicate class name 'urgent'"), std::string::npos);
     EXPECT_EQ(issues.size(), 8U) << all_issues(issues);
+}
+
+// A rate that validated but made `run` never end (1e308), or exhaust memory (1e9), is refused,
+// as is a run so long that no rate would do; each at its key, with the bound.
+TEST(LoadScenario, RatesAndRunLengthHavePlausibleBounds) {
+    const std::string base = R"([run]
+model = "queueing"
+start_date = 2020-01-06
+end_date = 2020-12-31
+
+[queueing]
+arrival_rate = RATE
+
+[[queueing.stages]]
+servers = 10
+service_rate = 1.0
+)";
+    auto with_rate = [&](const std::string& rate) {
+        std::string text = base;
+        text.replace(text.find("RATE"), 4, rate);
+        return text;
+    };
+    for (const std::string rate : {"1e308", "1e9", "inf"}) {
+        const std::string text = with_rate(rate);
+        const auto issues = scenario_issues(text);
+        expect_issue(issues, text, "queueing.arrival_rate", "arrival_rate =", "<= 1e+06",
+                     "bad.toml");
+    }
+    // Within the rate's bound, but more arrivals than a replication may hold.
+    const std::string busy = with_rate("5e5");
+    expect_issue(scenario_issues(busy), busy, "queueing.arrival_rate",
+                 "arrival_rate =", "arrivals per replication", "bad.toml");
+    std::string long_run = with_rate("9.0");
+    long_run.replace(long_run.find("2020-12-31"), 10, "2999-12-31");
+    expect_issue(scenario_issues(long_run), long_run, "run.end_date", "end_date =", "at most 36500",
+                 "bad.toml");
+}
+
+// Keys missing from a table that is itself missing are reported where it belongs (the nearest
+// table present), not without a line.
+TEST(LoadScenario, KeysOfAnAbsentTableHaveTheLineOfTheTableAbove) {
+    const std::string text =
+        "# x\n[run]\nmodel = \"queueing\"\nstart_date = 2020-01-06\n"
+        "end_date = 2020-02-01\n";
+    for (const ConfigIssue& issue : scenario_issues(text)) {
+        EXPECT_GT(issue.line, 0U) << issue.format();
+    }
 }
 
 TEST(LoadScenario, MissingRequiredTablesAndKeys) {
@@ -653,12 +702,29 @@ TEST(ConfigBase, IssuesNameTheFileThatHoldsTheLine) {
 
 TEST(ConfigBase, MissingBasesCyclesAndBadBaseValues) {
     test::TempDir dir;
-    write_file(dir.file("orphan.toml"), "base = \"nowhere.toml\"\n");
-    EXPECT_THROW(static_cast<void>(ConfigDocument::load_file(dir.file("orphan.toml"))),
-                 ConfigFileError);
+    // A missing base: the file and line of the `base` key that names it.
+    write_file(dir.file("orphan.toml"), "# no base here\nbase = \"nowhere.toml\"\n");
+    try {
+        static_cast<void>(ConfigDocument::load_file(dir.file("orphan.toml")));
+        FAIL() << "no ConfigFileError";
+    } catch (const ConfigFileError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind(dir.file("orphan.toml") + ":2: key 'base': ", 0), 0U)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("nowhere.toml"), std::string::npos) << e.what();
+    }
+    // A cycle: a mistake in the file whose `base` closes it, reported there.
     write_file(dir.file("a.toml"), "base = \"b.toml\"\n");
-    write_file(dir.file("b.toml"), "base = \"a.toml\"\n");
-    EXPECT_THROW(static_cast<void>(ConfigDocument::load_file(dir.file("a.toml"))), ConfigFileError);
+    write_file(dir.file("b.toml"), "\n\nbase = \"a.toml\"\n");
+    try {
+        static_cast<void>(ConfigDocument::load_file(dir.file("a.toml")));
+        FAIL() << "no ConfigError";
+    } catch (const ConfigError& e) {
+        ASSERT_EQ(e.issues().size(), 1U);
+        EXPECT_EQ(e.issues()[0].file, dir.file("b.toml"));
+        EXPECT_EQ(e.issues()[0].line, 3U);
+        EXPECT_EQ(e.issues()[0].key, "base");
+        EXPECT_NE(e.issues()[0].message.find("cycle"), std::string::npos);
+    }
     write_file(dir.file("number.toml"), "\nbase = 3\n");
     try {
         static_cast<void>(ConfigDocument::load_file(dir.file("number.toml")));

@@ -64,16 +64,20 @@ TEST(ResultsWriter, WritesToPartAndRenamesOnCommit) {
     const TinyScenario scenario;
     ResultsWriter writer(path, scenario.schema(), test_provenance(3), test_record());
     EXPECT_EQ(writer.path(), path);
-    EXPECT_EQ(writer.part_path(), path + ".part");
-    EXPECT_TRUE(fs::exists(path + ".part"));
+    // A name of this process's own beside the results file: "<path>.<host>-<pid>-<n>.part".
+    const std::string part = writer.part_path();
+    EXPECT_EQ(part.rfind(path + ".", 0), 0U) << part;
+    EXPECT_NE(part.find("-" + std::to_string(::getpid()) + "-"), std::string::npos) << part;
+    EXPECT_TRUE(part.ends_with(".part")) << part;
+    EXPECT_TRUE(fs::exists(part));
     EXPECT_FALSE(fs::exists(path));
     const BatchReport report = run_batch(scenario, batch_options(3), writer);
     EXPECT_EQ(report.completed, 3U);
-    EXPECT_TRUE(fs::exists(path + ".part"));  // still partial until committed
+    EXPECT_TRUE(fs::exists(part));  // still partial until committed
     EXPECT_FALSE(fs::exists(path));
     writer.commit(report);
     EXPECT_TRUE(fs::exists(path));
-    EXPECT_FALSE(fs::exists(path + ".part"));
+    EXPECT_FALSE(fs::exists(part));
     EXPECT_EQ(dir.entries(), (std::vector<std::string>{"out.h5"}));
 }
 
@@ -228,7 +232,7 @@ TEST(ResultsWriter, DestroyedWithoutCommitLeavesNoFile) {
         ResultsWriter writer(path, scenario.schema(), test_provenance(4), test_record());
         writer.consume(0, scenario.run(ReplicationContext{42, 0, nullptr}));
         writer.consume(1, scenario.run(ReplicationContext{42, 1, nullptr}));
-        EXPECT_TRUE(fs::exists(path + ".part"));
+        EXPECT_TRUE(fs::exists(writer.part_path()));
     }
     EXPECT_TRUE(dir.entries().empty());
 }
@@ -274,7 +278,6 @@ TEST(ResultsWriter, AFailingReplicationPropagatesAndLeavesNoFileBehind) {
     }
     EXPECT_TRUE(dir.entries().empty());
     EXPECT_FALSE(fs::exists(path));
-    EXPECT_FALSE(fs::exists(path + ".part"));
 }
 
 TEST(ResultsWriter, ACancelledBatchLeavesNoFileBehind) {

@@ -77,8 +77,12 @@ void Clinics::first_appointments(std::uint32_t series, std::uint32_t slots, doub
     // Patients who DNA are rebooked onto the same list; they must not be booked again into
     // this session, so the session takes its patients first and then deals with them.
     std::vector<std::uint32_t> booked;
-    while (booked.size() < slots && !w_.lists.list(list).empty()) {
-        booked.push_back(w_.lists.take(list));
+    while (booked.size() < slots) {
+        const std::uint32_t id = w_.lists.offer_next(list, now);
+        if (id == WaitingLists::kNoPatient) {
+            break;
+        }
+        booked.push_back(id);
     }
     for (const std::uint32_t id : booked) {
         if (did_not_attend(id, Stage::outpatient_first, session.hospital, now)) {

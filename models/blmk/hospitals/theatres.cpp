@@ -51,8 +51,11 @@ void Theatres::day_cases(std::uint32_t series, std::uint32_t cases, double now) 
     w_.metrics.activity(session.hospital, Activity::day_case, now, planned);
     const std::size_t list =
         w_.lists.rtt_list(session.hospital, session.specialty, Stage::admitted_day_case);
-    for (std::uint32_t k = planned; k < cases && !w_.lists.list(list).empty(); ++k) {
-        const std::uint32_t id = w_.lists.take(list);
+    for (std::uint32_t k = planned; k < cases; ++k) {
+        const std::uint32_t id = w_.lists.offer_next(list, now);
+        if (id == WaitingLists::kNoPatient) {
+            break;
+        }
         w_.metrics.activity(session.hospital, Activity::day_case, now);
         treated(id, now);
     }
@@ -77,8 +80,11 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
     }
     const std::size_t list = w_.lists.rtt_list(h, s, Stage::admitted_inpatient);
     std::vector<std::uint32_t> cancelled;
-    for (std::uint32_t k = planned; k < cases && !w_.lists.list(list).empty(); ++k) {
-        const std::uint32_t id = w_.lists.take(list);
+    for (std::uint32_t k = planned; k < cases; ++k) {
+        const std::uint32_t id = w_.lists.offer_next(list, now);
+        if (id == WaitingLists::kNoPatient) {
+            break;
+        }
         const Pathway& pathway = w_.pathways[id];
         if (!beds_ran_out && w_.beds.admit_elective(h, StayKind::elective, s, pathway.place, now)) {
             w_.metrics.activity(h, Activity::elective_inpatient, now);

@@ -86,6 +86,9 @@ WaitingLists::WaitingLists(World& world)
             }
         }
     }
+    for (std::size_t i = 0; i < queues_.size(); ++i) {
+        offers_.push_back(w_.stream("lists/offers/" + std::to_string(i)));
+    }
     diagnostic_base_ = queues_.size();
     for (std::size_t h = 0; h < hospitals_; ++h) {
         for (std::size_t m = 0; m < kModalities; ++m) {
@@ -201,8 +204,78 @@ std::size_t WaitingLists::memory_bytes() const {
     return bytes;
 }
 
+bool WaitingLists::never_removed(const Pathway& pathway) const {
+    return pathway.has(Pathway::cancer) ||
+           pathway.urgency == static_cast<std::uint8_t>(Urgency::suspected_cancer);
+}
+
+std::uint32_t WaitingLists::offer_next(std::size_t list, double now) {
+    const RemovalRates& rates = w_.p.removals.at(now);
+    const double removed_at_booking = rates.at_booking;
+    const double declined_removed =
+        removed_at_booking + rates.decline_probability * rates.decline_removed_share;
+    const double declined = removed_at_booking + rates.decline_probability;
+    PathwayQueue& queue = queues_[list];
+    while (!queue.empty()) {
+        const std::uint32_t id = take(list);
+        if (!(declined > 0.0) || never_removed(w_.pathways[id])) {
+            return id;
+        }
+        // One uniform per offer, whatever the outcome, so the streams stay aligned between
+        // scenarios that change these rates.
+        sim::RandomStream& stream = offers_[list];
+        const double u = stream.uniform();
+        if (u >= declined) {
+            return id;
+        }
+        if (u < declined_removed) {
+            w_.close_pathway(id, ClockStop::removed);
+            continue;
+        }
+        const double delay = stream.exponential(1.0 / (7.0 * w_.p.removals.deferral_weeks));
+        w_.scheduler.schedule_in(delay, sim::EventClass::arrival, kDeferralEnds, id);
+    }
+    return kNoPatient;
+}
+
+void WaitingLists::deferral_ends(std::uint32_t id, double now) {
+    join(id, static_cast<Stage>(w_.pathways[id].stage), now);
+}
+
+void WaitingLists::daily_reviews(double now) {
+    const double weeks = w_.p.policy.long_wait_review_weeks;
+    if (!(weeks > 0.0)) {
+        return;
+    }
+    const std::uint32_t review_priority = w_.p.policy.long_wait_review_priority;
+    const double reviewed_before = now - 7.0 * weeks;
+    std::vector<std::uint32_t>& due = review_scratch_;
+    for (std::size_t i = 0; i < queues_.size(); ++i) {
+        if (!admitted_stage(static_cast<Stage>(list_stage_[i]))) {
+            continue;
+        }
+        PathwayQueue& queue = queues_[i];
+        due.clear();
+        for (std::size_t k = 0; k < queue.size(); ++k) {
+            const auto& entry = queue.entry_at(k);
+            if (entry.priority > review_priority && entry.since <= reviewed_before) {
+                due.push_back(entry.item);
+            }
+        }
+        // In id order, so the queue's insertion sequence does not depend on heap layout.
+        std::sort(due.begin(), due.end());
+        for (const std::uint32_t id : due) {
+            Pathway& pathway = w_.pathways[id];
+            queue.remove(id);
+            pathway.priority = static_cast<std::uint8_t>(review_priority);
+            queue.push(id, queue_priority(pathway, static_cast<Stage>(list_stage_[i])),
+                       pathway.clock_start);
+        }
+    }
+}
+
 void WaitingLists::daily_removals(double now) {
-    const double rate = w_.p.policy.removal_rate_per_week;
+    const double rate = w_.p.removals.at(now).background_rate_per_week;
     if (!(rate > 0.0)) {
         return;
     }
@@ -215,15 +288,13 @@ void WaitingLists::daily_removals(double now) {
             removals_.binomial(static_cast<std::int64_t>(queue.size()), daily_probability);
         for (std::int64_t k = 0; k < removals && !queue.empty(); ++k) {
             const std::uint32_t id = queue.entry_at(removals_.uniform_index(queue.size())).item;
-            if (w_.pathways[id].has(Pathway::cancer) ||
-                w_.pathways[id].urgency == static_cast<std::uint8_t>(Urgency::suspected_cancer)) {
+            if (never_removed(w_.pathways[id])) {
                 continue;
             }
             leave(id);
             w_.close_pathway(id, ClockStop::removed);
         }
     }
-    static_cast<void>(now);
 }
 
 void WaitingLists::insert_initial_list(double now) {

@@ -37,9 +37,24 @@ class WaitingLists {
     [[nodiscard]] PathwayQueue& list(std::size_t index) { return queues_[index]; }
     [[nodiscard]] std::size_t list_count() const { return queues_.size(); }
 
-    // Removals other than treatment: each waiting patient leaves with the weekly hazard, drawn
-    // per list once a day. Suspected-cancer pathways are not removed.
+    // The next patient on `list` who accepts the offer of a date (a first appointment or an
+    // operation), taken off the list; kNoPatient when the list runs out first. At each offer the
+    // patient may be found no longer to need it (removed), or decline it: discharged (removed)
+    // or deferred, back on the list after an exponential delay with the clock running
+    // (removals.*). Suspected-cancer pathways always accept.
+    static constexpr std::uint32_t kNoPatient = 0xffffffffu;
+    std::uint32_t offer_next(std::size_t list, double now);
+    // A deferring patient asks for a new date: back on the list they left.
+    void deferral_ends(std::uint32_t id, double now);
+
+    // Background removals other than treatment: each waiting patient leaves with the weekly
+    // hazard in force, drawn per list once a day. Suspected-cancer pathways are not removed.
     void daily_removals(double now);
+
+    // Long-wait reviews: a patient on an admitted list who has waited
+    // policy.long_wait_review_weeks is booked at policy.long_wait_review_priority or better
+    // (checked once a day).
+    void daily_reviews(double now);
 
     // A booking policy change: lists re-ordered under the new discipline.
     void change_policy(const PolicyChange& change);
@@ -64,8 +79,12 @@ class WaitingLists {
     std::vector<std::uint8_t> list_stage_;  // the stage of each list
     std::size_t diagnostic_base_ = 0;
     std::vector<bool> pooled_;
+    [[nodiscard]] bool never_removed(const Pathway& pathway) const;
+
     sim::RandomStream removals_;
     sim::RandomStream initial_;
+    std::vector<sim::RandomStream> offers_;
+    std::vector<std::uint32_t> review_scratch_;  // by list: one uniform per offer, one per deferral
     std::array<std::uint64_t, kStages> joined_{};
     std::array<std::uint64_t, kStages> left_{};
 };

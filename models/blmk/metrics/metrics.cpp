@@ -324,7 +324,10 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     using K = sim::SeriesKind;
     for (const auto& [axis, suffix] :
          std::vector<std::pair<std::string, std::string>>{{"month", ""}, {"week", "_weekly"}}) {
-        auto add = [&](const std::string& name, const std::string& long_name,
+        // Explicit captures of the bindings: clang 14 (the fuzz build) cannot capture them
+        // implicitly.
+        auto add = [&, &axis = axis, &suffix = suffix](
+                       const std::string& name, const std::string& long_name,
                        const std::string& units_text, std::vector<std::string> dims, K kind) {
             schema.add_series({name + suffix, long_name, units_text, axis, std::move(dims), kind});
         };

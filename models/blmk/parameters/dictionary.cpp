@@ -18,7 +18,7 @@ using c::ParamType;
 using c::TomlArray;
 using c::TomlValue;
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMaxDays = 36500.0;
 
 // Sources, abbreviated as the config comments cite them.
 const std::string kPack = "calibration pack";
@@ -26,6 +26,8 @@ const std::string kSeeds = "seed documents (seed-facts.md)";
 const std::string kAssumption = "assumption (reasoning in configs/blmk.toml)";
 const std::string kCalibrated = "calibrated to the 2019/20 baseline (docs/calibration.md)";
 const std::string kScenario = "scenario input";
+const std::string kCalibratedHindcast =
+    "fitted to England's RTT series, April 2019 to December 2020 (docs/hindcast.md)";
 
 void number(c::ParameterDictionary& d, std::string path, TomlValue def, double min, double max,
             std::string units, std::string meaning, std::string source) {
@@ -63,11 +65,12 @@ void duration(c::ParameterDictionary& d, const std::string& path, TomlValue def,
     d.add(c::choice_param(path + ".distribution", c::required(),
                           {"fixed", "exponential", "lognormal", "gamma", "weibull"},
                           "Family of the distribution.", source));
-    number(d, path + ".mean", TomlValue(0.0), 0.0, kInf, "days", "Mean.", source);
-    number(d, path + ".sd", TomlValue(0.0), 0.0, kInf, "days", "Standard deviation.", source);
-    number(d, path + ".value", TomlValue(0.0), 0.0, kInf, "days", "Value (fixed).", source);
-    number(d, path + ".shape", TomlValue(0.0), 0.0, kInf, "", "Shape (weibull).", source);
-    number(d, path + ".scale", TomlValue(0.0), 0.0, kInf, "days", "Scale (weibull).", source);
+    // Bounds far beyond any stay or wait (a century), so that no value makes a draw meaningless.
+    number(d, path + ".mean", TomlValue(0.0), 0.0, kMaxDays, "days", "Mean.", source);
+    number(d, path + ".sd", TomlValue(0.0), 0.0, kMaxDays, "days", "Standard deviation.", source);
+    number(d, path + ".value", TomlValue(0.0), 0.0, kMaxDays, "days", "Value (fixed).", source);
+    number(d, path + ".shape", TomlValue(0.0), 0.0, 1000.0, "", "Shape (weibull).", source);
+    number(d, path + ".scale", TomlValue(0.0), 0.0, kMaxDays, "days", "Scale (weibull).", source);
 }
 
 // Keys shared by every dated change: from, to, and a multiplier or a monthly trajectory.
@@ -189,9 +192,10 @@ void add_hospitals(c::ParameterDictionary& d) {
             "Share of each modality's slots used outside RTT pathways (emergency, inpatient, "
             "surveillance): [MRI, CT, endoscopy].",
             kCalibrated);
-    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e5, "attendances/day",
+    // Ten times the busiest A&E departments in England: plausible, and a run that ends.
+    number(d, p + "ae_attendances_per_day", c::required(), 0.0, 1e4, "attendances/day",
            "A&E attendances (activity reporting).", kPack);
-    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e5, "spells/day",
+    number(d, p + "other_non_elective_per_day", TomlValue(0.0), 0.0, 1e4, "spells/day",
            "Maternity and other non-elective spells (counted; they use maternity, not G&A, beds).",
            kSeeds);
     typed(d, p + "clinics", ParamType::table_map, c::required(), "",
@@ -224,8 +228,10 @@ void add_places(c::ParameterDictionary& d) {
     typed(d, p + "name", ParamType::string, c::required(), "", "Display name.", "-");
     typed(d, p + "external", ParamType::boolean, TomlValue(false), "",
           "A catchment outside BLMK: its community services are not modelled.", "-");
-    number(d, p + "population", c::required(), 0.0, 1e8, "persons",
-           "Resident population at the start date.", kPack);
+    number(d, p + "population", c::required(), 0.0, 1e7, "persons",
+           "Resident population at the start date (all places, times their demand multipliers: "
+           "at most 10^7).",
+           kPack);
     numbers(d, p + "age_shares", c::required(), 0.0, 1.0, "",
             "Population shares: [under 65, 65-84, 85+].", kPack);
     number(d, p + "referral_multiplier", TomlValue(1.0), 0.0, 10.0, "",
@@ -319,9 +325,12 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     d.add(c::integer_param("policy.cancellation_rebook_priority", TomlValue(2), 1.0, 4.0, "",
                            "An on-the-day cancellation is rebooked at this priority or better.",
                            kAssumption));
-    number(d, "policy.removal_rate_per_week", TomlValue(0.0), 0.0, 1.0, "1/week",
-           "Removals other than treatment (validation, treated elsewhere), per waiting patient.",
-           kPack);
+    number(d, "policy.long_wait_review_weeks", TomlValue(0.0), 0.0, 520.0, "weeks",
+           "Patients on an admitted list who have waited this long are reviewed and booked at "
+           "long_wait_review_priority or better (0: no reviews).",
+           kCalibratedHindcast);
+    d.add(c::integer_param("policy.long_wait_review_priority", TomlValue(3), 1.0, 4.0, "",
+                           "The priority a long-wait review books at (or better).", kAssumption));
 
     typed(d, "policy_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
           "Booking policy changes by date (each key optional).", kScenario);
@@ -341,6 +350,87 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
              kCalibrated);
     duration(d, "cancer.non_surgical_delay", c::required(),
              "From the decision to the start of non-surgical treatment.", kAssumption);
+}
+
+// The rates of one removal regime, under `prefix` ("removals" or "removals.pandemic"); in the
+// later regime every rate is optional and defaults to the earlier one.
+void removal_rates(c::ParameterDictionary& d, const std::string& prefix, bool later) {
+    const auto add = [&](const std::string& key, double def, double max, const std::string& units,
+                         const std::string& meaning) {
+        c::ParamSpec spec =
+            c::number_param(prefix + "." + key, later ? TomlValue() : TomlValue(def), 0.0, max,
+                            units, meaning, kCalibratedHindcast);
+        d.add(later ? c::optional(std::move(spec)) : std::move(spec));
+    };
+    add("background_rate_per_week", 0.0, 1.0, "1/week",
+        "Removals of any waiting patient (moved away, died, treated privately), per week.");
+    add("at_booking", 0.0, 0.9, "",
+        "Probability that a patient offered a first appointment or an operation is found at that "
+        "contact no longer to need it (validation): removed, and the slot goes to the next.");
+    add("decline_probability", 0.0, 0.9, "",
+        "Probability that a patient offered a first appointment or an operation declines it.");
+    add("decline_removed_share", 1.0, 1.0, "",
+        "Share of those who decline who are discharged back to the referrer (a removal); the "
+        "others defer, staying on the list with the clock running.");
+}
+
+void add_removals_and_drivers(c::ParameterDictionary& d) {
+    table(d, "removals", TomlValue(c::TomlTable{}),
+          "Removals other than treatment, by mechanism (suspected-cancer pathways are never "
+          "removed).");
+    removal_rates(d, "removals", false);
+    number(d, "removals.deferral_weeks", TomlValue(12.0), 0.1, 104.0, "weeks",
+           "Mean time (exponential) a patient who declined and deferred waits before asking for "
+           "a new date.",
+           kAssumption);
+    table(d, "removals.pandemic", TomlValue(c::TomlTable{}),
+          "A second regime of removal rates from a date (keys not given keep the first "
+          "regime's values).");
+    d.add(c::optional(c::typed_param("removals.pandemic.from", ParamType::date, TomlValue(), "date",
+                                     "First day of the second regime.", kScenario)));
+    removal_rates(d, "removals.pandemic", true);
+
+    table(d, "returning_demand", TomlValue(c::TomlTable{}),
+          "Referrals suppressed by the referral demand changes that come back later.");
+    number(d, "returning_demand.share", TomlValue(0.0), 0.0, 1.0, "",
+           "Share of the referrals missing before `from` that return.", kAssumption);
+    d.add(c::optional(c::typed_param("returning_demand.from", ParamType::date, TomlValue(), "date",
+                                     "First day of the return (needed when share > 0).",
+                                     kAssumption)));
+    d.add(c::integer_param("returning_demand.months", TomlValue(12), 1.0, 120.0, "months",
+                           "Calendar months over which they return.", kAssumption));
+    d.add(c::choice_param("returning_demand.profile", TomlValue("flat"), {"flat", "declining"},
+                          "Evenly, or front-loaded falling linearly to zero.", kAssumption));
+
+    table(d, "drivers", TomlValue(c::TomlTable{}),
+          "Observed monthly series that drive the model (a hindcast).");
+    d.add(c::optional(c::typed_param(
+        "drivers.observed", ParamType::string, TomlValue(), "path",
+        "Monthly observations (CSV, docs/calibration.md), relative to the config file.",
+        "data/README.md")));
+    d.add(c::optional(c::typed_param(
+        "drivers.referrals", ParamType::string, TomlValue(), "column",
+        "Column whose daily rate drives referrals in every month it covers (as a ratio to its "
+        "mean in the reference months).",
+        "data/README.md")));
+    typed(d, "drivers.reference_from", ParamType::string, TomlValue("2019-04"), "YYYY-MM",
+          "First month of the reference period.", kScenario);
+    typed(d, "drivers.reference_to", ParamType::string, TomlValue("2020-02"), "YYYY-MM",
+          "Last month of the reference period (inclusive).", kScenario);
+    typed(d, "drivers.capacity", ParamType::table_map, TomlValue(c::TomlTable{}), "",
+          "Named monthly capacity trajectories (fitted by `icsflow calibrate --fit-monthly`): "
+          "each is a capacity change addressable by key, e.g. drivers.capacity.theatres.monthly.",
+          kScenario);
+    d.add(c::typed_param("drivers.capacity.*.points", ParamType::string_array, c::required(), "",
+                         "Points of delivery, as in capacity_changes.", kScenario));
+    typed(d, "drivers.capacity.*.from", ParamType::date, c::required(), "date",
+          "First day of the first monthly value.", kScenario);
+    numbers(d, "drivers.capacity.*.monthly", c::required(), 0.0, 10.0, "",
+            "One multiplier per calendar month from `from`; the last holds to the end.",
+            "fitted to the observed clock stops (docs/hindcast.md)");
+    number(d, "drivers.capacity.*.scale", TomlValue(1.0), 0.1, 10.0, "",
+           "Multiplies every monthly value (one number to fit where the shape is known).",
+           "fitted (docs/hindcast.md)");
 }
 
 void add_initial_list(c::ParameterDictionary& d) {
@@ -472,7 +562,8 @@ void add_analysis(c::ParameterDictionary& d) {
     table(d, "analysis", TomlValue(c::TomlTable{}), "What each replication summarises.");
     d.add(c::optional(c::typed_param(
         "analysis.peak_from", ParamType::date, TomlValue(), "date",
-        "The list's peak is searched from this month (default: 12 months after the start).",
+        "The list's peak is searched from this month (default: 12 months after the start, or "
+        "the start for a run of a year or less); the window must hold a simulated month.",
         kScenario)));
     d.add(c::optional(c::typed_param("analysis.peak_to", ParamType::date, TomlValue(), "date",
                                      "... to this month (default: the end).", kScenario)));
@@ -516,6 +607,7 @@ const sim::config::ParameterDictionary& blmk_dictionary() {
         add_places(d);
         add_emergency_and_community(d);
         add_dna_and_policy(d);
+        add_removals_and_drivers(d);
         add_initial_list(d);
         add_changes(d);
         add_analysis(d);

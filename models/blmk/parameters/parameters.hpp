@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -232,7 +233,61 @@ struct PolicyParams {
     std::vector<std::uint32_t> pooled_specialties;   // one BLMK-wide list per pooled specialty
     std::uint32_t cancellation_rebook_priority = 2;  // an on-the-day cancellation is rebooked at
                                                      // this priority or better
-    double removal_rate_per_week = 0.0;  // removals other than treatment, per waiting patient
+    // A patient on an admitted list who has waited this long is reviewed and booked at
+    // `long_wait_review_priority` or better (0: no reviews).
+    double long_wait_review_weeks = 0.0;
+    std::uint32_t long_wait_review_priority = 3;
+};
+
+// Removals other than treatment, each by the mechanism that drives it, so that removals follow
+// the list, the activity that contacts patients, and the rules for patients who decline.
+struct RemovalRates {
+    // Any waiting patient (moved away, died, treated privately): a constant weekly hazard.
+    double background_rate_per_week = 0.0;
+    // A patient offered a first appointment or an operation is found, at that contact, no longer
+    // to need it (validation): removed, and the slot goes to the next patient.
+    double at_booking = 0.0;
+    // A patient offered a date declines it ...
+    double decline_probability = 0.0;
+    // ... and is discharged back to the referrer (a removal); the others defer and ask for a new
+    // date later, staying on the list with the clock running.
+    double decline_removed_share = 1.0;
+};
+
+struct RemovalParams {
+    RemovalRates before;
+    // From `regime_from` the rates of `after` apply (the 2020 guidance kept patients who chose
+    // to wait on the list instead of discharging them).
+    double regime_from = std::numeric_limits<double>::infinity();
+    RemovalRates after;
+    double deferral_weeks = 12.0;  // mean time a deferring patient waits before rebooking
+
+    [[nodiscard]] const RemovalRates& at(double time) const {
+        return time < regime_from ? before : after;
+    }
+};
+
+// Referrals suppressed by the referral demand changes that come back later: `share` of those
+// missing before `from` return over `months` calendar months from `from`, evenly ("flat") or
+// front-loaded, falling linearly to zero ("declining").
+struct ReturningDemandParams {
+    double share = 0.0;
+    double from = 0.0;
+    int months = 12;
+    bool declining = false;
+};
+
+// Referrals driven by an observed monthly series (the hindcast): in every month the series
+// covers, each referral stream runs at its own mean daily rate over the reference months times
+// the series' daily rate in that month over its mean daily rate in the reference months. The
+// model's seasonality, growth, demand changes and returning demand do not apply in those months.
+struct ReferralDriver {
+    std::vector<double> month_start;  // days since the start date, one per observed month
+    std::vector<double> month_end;
+    std::vector<double> ratio;  // daily rate in the month / mean daily rate in the reference
+    double reference_from = 0.0;
+    double reference_to = 0.0;  // exclusive
+    [[nodiscard]] bool active() const { return !ratio.empty(); }
 };
 
 // A change of booking policy on a date (e.g. clinical priority codes from mid-2020).
@@ -331,6 +386,9 @@ struct BlmkParameters {
     CommunityParams community;
     DnaParams dna;
     PolicyParams policy;
+    RemovalParams removals;
+    ReturningDemandParams returning_demand;
+    ReferralDriver referral_driver;
     UncertaintyParams uncertainty;
     std::vector<PolicyChange> policy_changes;
     CancerParams cancer;

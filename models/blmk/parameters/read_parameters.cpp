@@ -5,9 +5,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <sstream>
+
+#include "sim/io/io_error.hpp"
+#include "sim/io/monthly_table.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -16,6 +22,8 @@ namespace {
 using sim::config::ConfigNode;
 
 constexpr double kShareTolerance = 1e-6;
+// People (population times demand multiplier) over all places: see check_system_size.
+constexpr double kMaxSystemPopulation = 1e7;
 
 template <std::size_t N>
 std::array<double, N> fixed_array(ConfigNode& node, std::string_view key) {
@@ -110,6 +118,9 @@ class Reader {
         read_emergency_and_community();
         read_dna();
         read_policy();
+        read_removals();
+        read_returning_demand();
+        read_drivers();
         p_.uncertainty.capacity_delivery_sd =
             root_.table("uncertainty").number("capacity_delivery_sd");
         read_initial_list();
@@ -312,6 +323,25 @@ class Reader {
         if (p_.places.empty() && root_.document().ok()) {
             root_.error("places", "at least one place is needed");
         }
+        check_system_size();
+    }
+
+    // Demand grows with population times the places' multipliers, and every patient is held in
+    // memory: beyond a bound the run exhausts memory or never ends, so it is refused here.
+    void check_system_size() {
+        double people = 0.0;
+        for (const PlaceParams& place : p_.places) {
+            people += place.population *
+                      std::max({1.0, place.referral_multiplier, place.emergency_multiplier});
+        }
+        if (root_.document().ok() && people > kMaxSystemPopulation) {
+            std::ostringstream message;
+            message << "the places hold " << people
+                    << " people (weighted by their demand multipliers); at most "
+                    << kMaxSystemPopulation
+                    << ", about three times England's largest integrated care system, are allowed";
+            root_.error("places", message.str());
+        }
     }
 
     void read_emergency_and_community() {
@@ -356,7 +386,9 @@ class Reader {
             resolve_ids(policy, "pooled_specialties", specialty_ids_, "specialty");
         p_.policy.cancellation_rebook_priority =
             static_cast<std::uint32_t>(policy.integer("cancellation_rebook_priority"));
-        p_.policy.removal_rate_per_week = policy.number("removal_rate_per_week");
+        p_.policy.long_wait_review_weeks = policy.number("long_wait_review_weeks");
+        p_.policy.long_wait_review_priority =
+            static_cast<std::uint32_t>(policy.integer("long_wait_review_priority"));
         for (ConfigNode& node : root_.table_array("policy_changes")) {
             PolicyChange change;
             static_cast<void>(node.string("label"));
@@ -434,7 +466,9 @@ class Reader {
         return out;
     }
 
-    void read_changes() {
+    // Points of delivery named in `key`: single points or the groups outpatients, diagnostics,
+    // theatres and elective.
+    std::vector<DeliveryPoint> delivery_points(ConfigNode& node, std::string_view key) {
         using D = DeliveryPoint;
         const std::vector<std::pair<std::string, D>> single{
             {"outpatient_first", D::outpatient_first},
@@ -453,27 +487,170 @@ class Reader {
              {D::outpatient_first, D::outpatient_follow_up, D::diagnostics_mri, D::diagnostics_ct,
               D::diagnostics_endoscopy, D::theatre_day_case, D::theatre_inpatient}}};
         std::vector<std::pair<std::string, D>> names = single;
+        std::vector<DeliveryPoint> points;
+        for (const std::string& name : node.strings(key)) {
+            const auto group = groups.find(name);
+            if (group != groups.end()) {
+                points.insert(points.end(), group->second.begin(), group->second.end());
+                continue;
+            }
+            const auto it = std::find_if(names.begin(), names.end(),
+                                         [&](const auto& n) { return n.first == name; });
+            if (it == names.end()) {
+                node.error(key, "unknown point of delivery '" + name + "'");
+                continue;
+            }
+            points.push_back(it->second);
+        }
+        if (points.empty() && root_.document().ok()) {
+            node.error(key, "at least one point of delivery is needed");
+        }
+        return points;
+    }
+
+    // `keys_optional`: a later regime, whose keys not given keep the earlier regime's values.
+    void read_removal_rates(ConfigNode& node, RemovalRates& rates, bool keys_optional) {
+        const auto read = [&](std::string_view key, double& value) {
+            if (!keys_optional || node.has(key)) {
+                value = node.number(key);
+            }
+        };
+        read("background_rate_per_week", rates.background_rate_per_week);
+        read("at_booking", rates.at_booking);
+        read("decline_probability", rates.decline_probability);
+        read("decline_removed_share", rates.decline_removed_share);
+        if (rates.at_booking + rates.decline_probability > 0.95) {
+            node.error(
+                "decline_probability",
+                "at_booking + decline_probability must leave most offers accepted (<= 0.95)");
+        }
+    }
+
+    void read_removals() {
+        ConfigNode removals = root_.table("removals");
+        read_removal_rates(removals, p_.removals.before, false);
+        p_.removals.deferral_weeks = removals.number("deferral_weeks");
+        ConfigNode pandemic = removals.table("pandemic");
+        p_.removals.after = p_.removals.before;
+        if (pandemic.has("from")) {
+            p_.removals.regime_from = day(pandemic, "from");
+            read_removal_rates(pandemic, p_.removals.after, true);
+        } else {
+            for (const char* key : {"background_rate_per_week", "at_booking", "decline_probability",
+                                    "decline_removed_share"}) {
+                if (pandemic.has(key)) {
+                    pandemic.error(key, "needs removals.pandemic.from");
+                }
+            }
+        }
+    }
+
+    void read_returning_demand() {
+        ConfigNode node = root_.table("returning_demand");
+        ReturningDemandParams& r = p_.returning_demand;
+        r.share = node.number("share");
+        r.months = static_cast<int>(node.integer("months"));
+        r.declining = node.string("profile") == "declining";
+        if (node.has("from")) {
+            r.from = day(node, "from");
+        } else if (r.share > 0.0) {
+            node.error("from", "needed when share > 0");
+        }
+    }
+
+    // A "YYYY-MM" text as the time of its first day.
+    std::optional<double> month_time(ConfigNode& node, std::string_view key) {
+        const std::string month = node.string(key);
+        try {
+            return calendar_.time_of(sim::parse_date(month + "-01"));
+        } catch (const std::invalid_argument&) {
+            node.error(key, "expected YYYY-MM, got '" + month + "'");
+            return std::nullopt;
+        }
+    }
+
+    void read_drivers() {
+        ConfigNode drivers = root_.table("drivers");
+        const auto reference_from = month_time(drivers, "reference_from");
+        const auto reference_to = month_time(drivers, "reference_to");
+        for (auto& [name, node] : drivers.table_map("capacity")) {
+            CapacityChange change;
+            change.label = "driver: " + name;
+            change.points = delivery_points(node, "points");
+            change.multiplier.from = day(node, "from");
+            change.multiplier.to = std::max(run_.horizon_days(), change.multiplier.from) + 1.0;
+            change.multiplier.monthly = node.numbers("monthly");
+            const double scale = node.number("scale");
+            for (double& value : change.multiplier.monthly) {
+                value *= scale;
+            }
+            if (change.multiplier.monthly.empty()) {
+                node.error("monthly", "needs at least one value");
+            }
+            p_.capacity_changes.push_back(std::move(change));
+        }
+        if (!drivers.has("referrals")) {
+            return;
+        }
+        const std::string column = drivers.string("referrals");
+        if (!drivers.has("observed")) {
+            drivers.error("referrals", "needs drivers.observed (the file with the column)");
+            return;
+        }
+        const std::filesystem::path file =
+            std::filesystem::path(drivers.file_of("observed")).parent_path() /
+            drivers.string("observed");
+        if (!reference_from || !reference_to) {
+            return;
+        }
+        try {
+            const sim::MonthlyTable table = sim::MonthlyTable::read_csv(file.string());
+            const std::vector<double>& values = table.column(column);
+            ReferralDriver& driver = p_.referral_driver;
+            driver.reference_from = *reference_from;
+            driver.reference_to =
+                calendar_.month_start(calendar_.month_index_at(*reference_to) + 1);
+            double reference_sum = 0.0;
+            double reference_days = 0.0;
+            std::vector<double> per_day;
+            for (std::size_t row = 0; row < table.size(); ++row) {
+                const double start =
+                    calendar_.time_of(sim::parse_date(table.months()[row] + "-01"));
+                const double end = calendar_.month_start(calendar_.month_index_at(start) + 1);
+                if (!std::isfinite(values[row])) {
+                    drivers.error("referrals", file.string() + ": column '" + column +
+                                                   "' has no value for " + table.months()[row]);
+                    return;
+                }
+                driver.month_start.push_back(start);
+                driver.month_end.push_back(end);
+                per_day.push_back(values[row] / (end - start));
+                if (start >= driver.reference_from && start < driver.reference_to) {
+                    reference_sum += values[row];
+                    reference_days += end - start;
+                }
+            }
+            if (!(reference_days > 0.0) || !(reference_sum > 0.0)) {
+                drivers.error("reference_from", "the reference months are not in " + file.string() +
+                                                    " (or their values are 0)");
+                driver = ReferralDriver{};
+                return;
+            }
+            for (const double rate : per_day) {
+                driver.ratio.push_back(rate / (reference_sum / reference_days));
+            }
+        } catch (const sim::IoError& e) {
+            drivers.error("observed", e.what());
+        } catch (const std::invalid_argument& e) {
+            drivers.error("referrals", e.what());
+        }
+    }
+
+    void read_changes() {
         for (ConfigNode& node : root_.table_array("capacity_changes")) {
             CapacityChange change;
             change.label = node.string("label");
-            for (const std::string& name : node.strings("points")) {
-                const auto group = groups.find(name);
-                if (group != groups.end()) {
-                    change.points.insert(change.points.end(), group->second.begin(),
-                                         group->second.end());
-                    continue;
-                }
-                const auto it = std::find_if(names.begin(), names.end(),
-                                             [&](const auto& n) { return n.first == name; });
-                if (it == names.end()) {
-                    node.error("points", "unknown point of delivery '" + name + "'");
-                    continue;
-                }
-                change.points.push_back(it->second);
-            }
-            if (change.points.empty() && root_.document().ok()) {
-                node.error("points", "at least one point of delivery is needed");
-            }
+            change.points = delivery_points(node, "points");
             change.scope = read_scope(node, true, true, false);
             read_dated(node, change.multiplier);
             change.add_per_week = node.number("add_per_week");
@@ -590,12 +767,36 @@ class Reader {
         }
     }
 
+    // Whether [from, to) holds the start of a simulated month (the first starts with the run).
+    [[nodiscard]] bool holds_a_month(double from, double to) const {
+        const double horizon = run_.horizon_days();
+        for (int month = 0;; ++month) {
+            const double start = month == 0 ? 0.0 : calendar_.month_start(month);
+            if (start >= horizon) {
+                return false;
+            }
+            if (start >= from - 1e-9 && start < to) {
+                return true;
+            }
+        }
+    }
+
     void read_analysis() {
         ConfigNode analysis = root_.table("analysis");
         const double horizon = run_.horizon_days();
-        p_.analysis.peak_from =
-            analysis.has("peak_from") ? day(analysis, "peak_from") : calendar_.month_start(12);
-        p_.analysis.peak_to = analysis.has("peak_to") ? day(analysis, "peak_to") : horizon;
+        const bool from_given = analysis.has("peak_from");
+        const bool to_given = analysis.has("peak_to");
+        p_.analysis.peak_from = from_given ? day(analysis, "peak_from") : calendar_.month_start(12);
+        p_.analysis.peak_to = to_given ? day(analysis, "peak_to") : horizon;
+        if (!from_given && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            p_.analysis.peak_from = 0.0;  // a run of a year or less: its peak over the whole run
+        }
+        if (root_.document().ok() && !holds_a_month(p_.analysis.peak_from, p_.analysis.peak_to)) {
+            analysis.error(to_given ? "peak_to" : "peak_from",
+                           "the peak is searched in no simulated month: the window must hold the "
+                           "start of a month between run.start_date and run.end_date, and "
+                           "peak_from must be before peak_to");
+        }
         if (analysis.has("census_month")) {
             p_.analysis.census_month = std::max(0, month_index(analysis, "census_month"));
         }

@@ -24,6 +24,7 @@ enum EventKind : std::uint32_t {
     kCancerDecision,   // subject: pathway (work-up done: surgery or non-surgical treatment)
     kPolicyChange,     // subject: index into policy_changes
     kExternalSupport,  // subject: inpatient (out-of-area support ready)
+    kDeferralEnds,     // subject: pathway (a patient who deferred asks for a new date)
 };
 
 }  // namespace icsflow::models::blmk

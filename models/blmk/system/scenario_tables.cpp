@@ -54,6 +54,64 @@ std::size_t sessions_per_week(const std::vector<unsigned>& weekdays,
     return weekdays.size() * hours.size();
 }
 
+// Referrals suppressed before `r.from` (the usual rate less the changed one, where lower) come
+// back as extra daily rate over the return window: evenly, or falling linearly to zero.
+void add_returning_demand(const ReturningDemandParams& r, const sim::SimCalendar& calendar,
+                          const std::vector<double>& days, const std::vector<double>& usual,
+                          std::vector<double>& rates) {
+    if (!(r.share > 0.0)) {
+        return;
+    }
+    const double end = calendar.month_start(calendar.month_index_at(r.from) + r.months);
+    double missing = 0.0;
+    double weight_sum = 0.0;
+    std::vector<double> weights(days.size(), 0.0);
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        if (days[i] < r.from) {
+            missing += std::max(0.0, usual[i] - rates[i]);
+        } else if (days[i] < end) {
+            weights[i] = r.declining ? (end - days[i] - 0.5) / (end - r.from) : 1.0;
+            weight_sum += weights[i];
+        }
+    }
+    if (!(weight_sum > 0.0)) {
+        return;
+    }
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        rates[i] += r.share * missing * weights[i] / weight_sum;
+    }
+}
+
+// In the months an observed series covers, the rate is the stream's own mean over the reference
+// months times the series' ratio for the month.
+void apply_referral_driver(const ReferralDriver& driver, const std::vector<double>& days,
+                           std::vector<double>& rates) {
+    if (!driver.active()) {
+        return;
+    }
+    double sum = 0.0;
+    double count = 0.0;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        if (days[i] >= driver.reference_from && days[i] < driver.reference_to) {
+            sum += rates[i];
+            count += 1.0;
+        }
+    }
+    if (!(count > 0.0)) {
+        return;
+    }
+    const double reference = sum / count;
+    std::size_t month = 0;
+    for (std::size_t i = 0; i < days.size(); ++i) {
+        while (month < driver.ratio.size() && days[i] >= driver.month_end[month]) {
+            ++month;
+        }
+        if (month < driver.ratio.size() && days[i] >= driver.month_start[month]) {
+            rates[i] = reference * driver.ratio[month];
+        }
+    }
+}
+
 }  // namespace
 
 double SessionSeries::next_after(const sim::SimCalendar& calendar, double time) const {
@@ -123,16 +181,20 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
                 const double base = place.population * place.referral_multiplier *
                                     p.specialties[s].referrals_per_1000[u] / 1000.0 / kDaysPerYear *
                                     modelled_share[pl];
+                std::vector<double> usual;  // before the demand changes
                 std::vector<double> rates;
+                usual.reserve(breaks.size());
                 rates.reserve(breaks.size());
                 for (const double day : breaks) {
                     const double t = day + 0.5;
                     const double growth = sim::portable::pow(1.0 + place.annual_growth, years(t)) *
                                           sim::portable::pow(1.0 + p.referral_growth, years(t));
-                    rates.push_back(
-                        base * growth * p.seasonality.referrals[month_of(day)] *
-                        demand_factor(p, calendar, DemandKind::referrals, pl, s, u, day));
+                    usual.push_back(base * growth * p.seasonality.referrals[month_of(day)]);
+                    rates.push_back(usual.back() * demand_factor(p, calendar, DemandKind::referrals,
+                                                                 pl, s, u, day));
                 }
+                add_returning_demand(p.returning_demand, calendar, breaks, usual, rates);
+                apply_referral_driver(p.referral_driver, breaks, rates);
                 referral_rates.emplace_back(breaks, std::move(rates));
             }
         }

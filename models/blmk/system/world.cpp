@@ -154,6 +154,7 @@ void World::handle(const sim::Event& event) {
             break;
         case kDaily:
             lists.daily_removals(now);
+            lists.daily_reviews(now);
             demand.daily_counts(now);
             if (now + 1.0 < t.horizon) {
                 scheduler.schedule_at(now + 1.0, sim::EventClass::seize, kDaily);
@@ -170,6 +171,9 @@ void World::handle(const sim::Event& event) {
             break;
         case kCancerDecision:
             clinics.cancer_decision(event.subject, now);
+            break;
+        case kDeferralEnds:
+            lists.deferral_ends(event.subject, now);
             break;
         case kPolicyChange:
             lists.change_policy(p.policy_changes[event.subject]);

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+namespace icsflow::sim {
+
+// Whether a finished results file may replace a file that already has its name.
+enum class OverwritePolicy {
+    refuse,   // the default: an existing file is never replaced (exit 4 instead)
+    replace,  // `--force`: an existing regular file is replaced
+};
+
+// The rules for a results path (README, "Results files"):
+//  - it names a regular file or nothing yet: a directory, a device, a FIFO, a socket or a
+//    symbolic link is refused, so that `-o /dev/null` or a link never has its target replaced;
+//  - an existing file is refused unless the policy is `replace`;
+//  - missing parent directories are created.
+// Throws IoError naming the path and the rule it breaks.
+void prepare_output_path(const std::string& path, OverwritePolicy policy);
+
+// A temporary name beside `path` that no other process can choose: "<path>.<host>-<pid>-<n>.part".
+// Two runs given the same output (on one machine or on several sharing a file system) therefore
+// never write, or delete, each other's partial files.
+[[nodiscard]] std::string temporary_path_for(const std::string& path);
+
+// Moves the finished `temporary` file to `path` in one step. With `refuse`, a file that appeared
+// at `path` meanwhile (another run finished first) is never replaced: IoError instead, and the
+// caller still owns `temporary`. With `replace`, only a regular file is replaced.
+void publish_results_file(const std::string& temporary, const std::string& path,
+                          OverwritePolicy policy);
+
+}  // namespace icsflow::sim

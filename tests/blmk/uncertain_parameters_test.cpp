@@ -1,0 +1,190 @@
+// Uncertain parameters ([[uncertain]]): each replication draws its own value from its own stream,
+// runs the model with it, and records it.
+//
+// The exact check: replication r of a batch whose removal rate is uncertain equals replication r
+// of a batch with the rate fixed at the value drawn for r (same seed, same chance streams), series
+// for series and summary for summary. So the draw is what the model ran with, and nothing else
+// changed. The draws themselves are checked against their distributions' exact means within 4
+// standard errors, and for identity whatever the number of threads.
+#include "sim/runner/uncertain_parameters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "blmk/blmk_test_support.hpp"
+#include "sim/config/config_document.hpp"
+#include "statistics/statistical_check.hpp"
+
+namespace icsflow::test::blmk {
+namespace {
+
+const std::string kRateKey = "removals.background_rate_per_week";
+const std::string kSummary = "assumption_" + kRateKey;
+
+const std::string kUncertain = R"(
+[run]
+replications = 6
+
+[[uncertain]]
+key = "removals.background_rate_per_week"
+label = "test: the removal rate between 1% and 5% a week"
+distribution = "uniform"
+low = 0.01
+high = 0.05
+
+[[uncertain]]
+key = "seasonality.referrals"
+distribution = "lognormal"
+apply = "multiplier"
+mean = 1.0
+sd = 0.2
+)";
+
+std::string fixed_values(double rate, double referral_multiplier, const sim::LoadedScenario& base) {
+    const auto& season = blmk_scenario(base).parameters().seasonality.referrals;
+    std::string text = "[run]\nreplications = 6\n[removals]\nbackground_rate_per_week = ";
+    char number[64];
+    std::snprintf(number, sizeof number, "%.17g", rate);
+    text += number;
+    text += "\n[seasonality]\nreferrals = [";
+    for (std::size_t m = 0; m < season.size(); ++m) {
+        std::snprintf(number, sizeof number, "%.17g", season[m] * referral_multiplier);
+        text += (m > 0 ? ", " : "");
+        text += number;
+    }
+    return text + "]\n";
+}
+
+// Equal value for value, NaN (no value) matching NaN.
+bool same_values(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+TEST(UncertainParameters, EachReplicationRunsWithItsRecordedDraw) {
+    const Batch uncertain(load("small_system.toml", kUncertain));
+    const sim::LoadedScenario nominal = load("small_system.toml");
+    const sim::OutputSchema& schema = uncertain.schema();
+    ASSERT_NO_THROW(static_cast<void>(schema.summary_id(kSummary)));
+    const std::string referral_summary = "assumption_seasonality.referrals";
+    for (std::size_t r = 0; r < uncertain.replications(); ++r) {
+        const double rate = uncertain.summary(r, kSummary);
+        EXPECT_GE(rate, 0.01);
+        EXPECT_LE(rate, 0.05);
+        // Only replication r of this batch is compared, so a batch of r + 1 suffices.
+        sim::LoadedScenario fixed =
+            load("small_system.toml",
+                 fixed_values(rate, uncertain.summary(r, referral_summary), nominal));
+        sim::MemorySink sink;
+        sim::BatchOptions options;
+        options.master_seed = fixed.run.seed;
+        options.first_replication = r;
+        options.replications = 1;
+        options.threads = 1;
+        options.progress = sim::ProgressMode::none;
+        static_cast<void>(sim::run_batch(*fixed.scenario, options, sink));
+        const sim::ReplicationResult& expected = sink.results.at(0);
+        const sim::ReplicationResult& got = uncertain.results()[r];
+        ASSERT_EQ(got.series.size(), expected.series.size());
+        for (std::size_t s = 0; s < expected.series.size(); ++s) {
+            EXPECT_TRUE(same_values(got.series[s], expected.series[s]))
+                << "replication " << r << ", series " << schema.series()[s].name;
+        }
+        for (std::size_t s = 0; s < expected.summaries.size(); ++s) {
+            const double a = got.summaries[s];
+            const double b = expected.summaries[s];
+            EXPECT_TRUE(a == b || (std::isnan(a) && std::isnan(b)))
+                << "replication " << r << ", summary " << schema.summaries()[s].name;
+        }
+    }
+}
+
+TEST(UncertainParameters, DrawsDoNotDependOnThreads) {
+    const Batch one(load("small_system.toml", kUncertain), 1);
+    const Batch two(load("small_system.toml", kUncertain), 2);
+    for (std::size_t r = 0; r < one.replications(); ++r) {
+        EXPECT_EQ(one.summary(r, kSummary), two.summary(r, kSummary));
+        for (std::size_t s = 0; s < one.results()[r].series.size(); ++s) {
+            EXPECT_TRUE(same_values(one.results()[r].series[s], two.results()[r].series[s]))
+                << "replication " << r << ", series " << s;
+        }
+    }
+}
+
+TEST(UncertainParameters, TheResultsSayWhichAssumptionsAreUncertain) {
+    EXPECT_EQ(load("small_system.toml").uncertainty(), "chance");
+    EXPECT_EQ(load("small_system.toml", kUncertain).uncertainty(),
+              "chance and assumptions: removals.background_rate_per_week, "
+              "seasonality.referrals");
+}
+
+// The draws alone, many of them, against each family's exact mean.
+TEST(UncertainParameters, DrawsFollowTheirDistributions) {
+    using F = sim::UncertainParameter::Family;
+    const auto moments = [](const sim::UncertainParameter& p) {
+        sim::Moments m;
+        for (std::uint64_t r = 0; r < 4000; ++r) {
+            m.add(p.draw(20261129, r));
+        }
+        return m;
+    };
+    sim::UncertainParameter uniform{.key = "a", .family = F::uniform, .low = 2.0, .high = 6.0};
+    expect_within_standard_errors("uniform(2, 6)", moments(uniform), 4.0, 0.02);
+    sim::UncertainParameter triangular{
+        .key = "b", .family = F::triangular, .low = 0.0, .mode = 1.0, .high = 5.0};
+    expect_within_standard_errors("triangular(0, 1, 5)", moments(triangular), 2.0, 0.05);
+    sim::UncertainParameter lognormal{.key = "c", .family = F::lognormal, .mean = 1.0, .sd = 0.3};
+    expect_within_standard_errors("lognormal(1, 0.3)", moments(lognormal), 1.0, 0.02);
+    // A normal truncated at zero by redrawing: never below, and the same draw every time.
+    sim::UncertainParameter truncated{
+        .key = "d", .family = F::normal, .mean = 0.01, .sd = 0.02, .min = 0.0};
+    for (std::uint64_t r = 0; r < 500; ++r) {
+        EXPECT_GE(truncated.draw(7, r), 0.0);
+        EXPECT_EQ(truncated.draw(7, r), truncated.draw(7, r));
+    }
+}
+
+TEST(UncertainParameters, BadEntriesAreReportedWithTheirKeys) {
+    const auto issues_of = [](const std::string& overrides) {
+        try {
+            static_cast<void>(load("small_system.toml", overrides));
+        } catch (const sim::config::ConfigError& e) {
+            std::string text;
+            for (const auto& issue : e.issues()) {
+                text += issue.format() + "\n";
+            }
+            return text;
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.no_such_rate\"\ndistribution = "
+                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\n")
+                  .find("uncertain[0].key"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"uniform\"\nlow = 0.5\nhigh = 0.1\n")
+                  .find("uncertain[0].high"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"normal\"\nmean = 0.1\n")
+                  .find("uncertain[0].sd"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"run.model\"\ndistribution = "
+                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\n")
+                  .find("not a number"),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace icsflow::test::blmk
