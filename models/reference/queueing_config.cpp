@@ -66,9 +66,9 @@ sim::config::ParameterDictionary dictionary() {
     d.add(c::typed_param("queueing.targets[].summary", ParamType::string, c::required(), "",
                          "The summary the target is on, e.g. stage_1_probability_of_wait.",
                          theory));
-    d.add(c::optional(c::number_param("queueing.targets[].at_most", TomlValue(), -kInf, kInf, "",
+    d.add(c::optional(c::number_param("queueing.targets[].at_most", TomlValue(), -1e12, 1e12, "",
                                       "Met when the summary is at most this.", theory)));
-    d.add(c::optional(c::number_param("queueing.targets[].at_least", TomlValue(), -kInf, kInf, "",
+    d.add(c::optional(c::number_param("queueing.targets[].at_least", TomlValue(), -1e12, 1e12, "",
                                       "Met when the summary is at least this.", theory)));
     return d;
 }

@@ -18,6 +18,9 @@ class ResultsFormatError : public IoError {
     using IoError::IoError;
 };
 
+// Refuses a path that is not a regular file (a FIFO, a directory, a device) before HDF5 opens it.
+void check_regular_file(const std::string& path);
+
 // Refuses a file of another filetype or of a major format version this program does not read.
 void check_results_format(const h5::File& file, const std::string& path);
 

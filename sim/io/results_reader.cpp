@@ -32,6 +32,7 @@ const StoredSummary* StoredResults::find(const std::string& name) const {
 }
 
 StoredResults read_results(const std::string& path) {
+    check_regular_file(path);
     const h5::File file = h5::File::open_read_only(path);
     check_results_format(file, path);
     StoredResults results;

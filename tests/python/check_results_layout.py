@@ -316,7 +316,7 @@ def main():
         for problem in c.problems:
             print(f"  {problem}")
         return 1
-    print(f"{args.results}: layout conforms to results format 1.0")
+    print(f"{args.results}: layout conforms to results format 1.1")
     return 0
 
 
