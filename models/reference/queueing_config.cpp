@@ -19,7 +19,6 @@ using sim::config::TomlValue;
 // Far above any service the reference model stands for, and low enough that a run ends: a rate
 // of 10^6 per day over the longest run is already more arrivals than kMaxExpectedArrivals.
 constexpr double kMaxRate = 1e6;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 // Arrivals one replication may expect: with them all waiting (an overloaded queue) memory stays
 // within a few GB, and a replication within a minute or so.
 constexpr double kMaxExpectedArrivals = 5e7;

@@ -73,7 +73,7 @@ void check_results_format(const h5::File& file, const std::string& path) {
     }
 }
 
-void describe_results_file(const std::string& path, std::ostream& out) {
+void check_regular_file(const std::string& path) {
     // Before HDF5 opens it: opening a FIFO would wait for a writer, and a directory or a device
     // is never a results file.
     std::error_code error;
@@ -81,6 +81,10 @@ void describe_results_file(const std::string& path, std::ostream& out) {
     if (!error && status.type() != std::filesystem::file_type::regular) {
         throw IoError("'" + path + "' is not a regular file, so not a results file");
     }
+}
+
+void describe_results_file(const std::string& path, std::ostream& out) {
+    check_regular_file(path);
     const h5::File file = h5::File::open_read_only(path);
     check_results_format(file, path);
     const auto version = file.integer_attribute("format_version");
