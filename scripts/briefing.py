@@ -18,8 +18,10 @@ Writes into DIR (default: briefing/ beside RESULTS.h5):
                        (embedded, so the file stands alone)
   briefing.md          the same summary, linking the PNG files
 
-Bands are quantiles across replications: they show the spread due to chance (random streams),
-not uncertainty in the assumptions of the scenario.
+Bands are quantiles across replications. Their footers say what they hold, from the file's root
+attribute `uncertainty`: chance alone (random streams), or chance and the configuration's
+uncertain assumptions drawn per replication. Probabilities carry 95% Wilson intervals. Files are
+opened and checked (filetype, format_version) by the shared reader scripts/icsflow_results.py.
 
 Exit status: 0 done; 2 bad command line; 4 a results file missing, unreadable, not an icsflow
 results file or without the series the briefing needs, or the output directory not writable.
@@ -38,8 +40,9 @@ import tomllib
 import warnings
 from collections import Counter
 
-import h5py
 import numpy as np
+
+import icsflow_results
 
 import matplotlib
 
@@ -153,22 +156,13 @@ class Results:
 
     def __init__(self, path):
         self.path = path
-        if not os.path.exists(path):
-            raise BriefingError(f"results file '{path}' does not exist")
-        if os.path.isdir(path):
-            raise BriefingError(f"results file '{path}' is a directory")
         try:
-            self.file = h5py.File(path, "r")
-        except OSError as error:
-            raise BriefingError(
-                f"'{path}' is not an icsflow results file (not readable as HDF5: {error})"
-            ) from None
+            self.file = icsflow_results.open_results(path)
+        except icsflow_results.ResultsFileError as error:
+            raise BriefingError(str(error)) from None
         attrs = self.file.attrs
-        filetype = text(attrs["filetype"]) if "filetype" in attrs else None
-        if filetype != "icsflow-results":
-            found = f"filetype '{filetype}'" if filetype else "no filetype attribute"
-            raise BriefingError(
-                f"'{path}' is not an icsflow results file ({found}; expected 'icsflow-results')")
+        self.uncertainty = icsflow_results.uncertainty(self.file)
+        self.bands_footer = icsflow_results.bands_footer(self.file)
         missing = [f"/axes/{a}" for a in REQUIRED_AXES if f"axes/{a}" not in self.file]
         missing += [f"/series/{s}" for s in REQUIRED_SERIES if f"series/{s}" not in self.file]
         if missing:
@@ -275,8 +269,8 @@ class Results:
         else:
             lines = [f"Source: {labels[0]}: {self.provenance()}",
                      f"{labels[1]}: {other.provenance()}"]
-        lines.append("Bands: 50% and 90% of runs (chance only, not uncertainty in the "
-                     "assumptions).")
+        lines.append(self.bands_footer if other is None or other.bands_footer == self.bands_footer
+                     else f"{labels[0]}: {self.bands_footer} {labels[1]}: {other.bands_footer}")
         return "\n".join(lines)
 
 
@@ -482,9 +476,10 @@ def chart_waiting_list(results, peak, path):
         note += "\n(first month searched: the list is falling)"
     elif peak.at_window_end:
         note += "\n(last month searched: the list is still rising)"
-    lo, hi = np.nanmin(q[0]), np.nanmax(q[4])
-    span = hi - lo if hi > lo else max(hi, 1.0)
-    ax.set_ylim(max(0.0, lo - 0.15 * span), hi + 0.45 * span)
+    # The axis starts at zero so that a change of a few per cent does not look like a doubling.
+    lo, hi = 0.0, np.nanmax(q[4])
+    span = hi if hi > 0 else 1.0
+    ax.set_ylim(0.0, hi + 0.45 * span)
     # The note sits in the headroom above the data, with an arrow to the peak.
     right = pm < len(labels) * 0.6
     ax.annotate(note, xy=(pm, peak.height_q[4]), xytext=(pm + (1.0 if right else -1.0),
@@ -543,7 +538,9 @@ def chart_phase3(results, outcomes, path):
         ax.text(0.03, 0.97,
                 f"{month_name(o['month_label'])}: {fmt_pct(r[2])}\n"
                 f"Target met in {o['met_count']} of {o['n']} runs\n"
-                f"Probability \u2248 {fmt_pct(share)}",
+                f"Probability {fmt_pct(share)} "
+                f"({fmt_pct(icsflow_results.wilson(o['met_count'], o['n'])[0])}\u2013"
+                f"{fmt_pct(icsflow_results.wilson(o['met_count'], o['n'])[1])})",
                 transform=ax.transAxes, va="top", ha="left", fontsize=15,
                 color=VERMILLION, fontweight="bold")
         month_axis(ax, labels, first, last)
@@ -672,6 +669,7 @@ def chart_compare(cmp, path):
         2, 1, size=(13.33, 11), sharex=True)
     fan(top, x, cmp.list_a, BLUE, label=cmp.label_a)
     fan(top, x, cmp.list_b, VERMILLION, label=cmp.label_b)
+    top.set_ylim(bottom=0.0)  # from zero: the gap between the plans at its true scale
     top.set_title("Patients waiting, all modelled BLMK hospitals, end of month")
     top.set_ylabel("Patients waiting")
     thousands(top)
@@ -755,9 +753,11 @@ def summary_sentences(results, peak, outcomes, cmp=None):
         parts = []
         for o in outcomes:
             r = np.nanmedian(o["ratios"])
+            low, high = icsflow_results.wilson(o["met_count"], o["n"])
             parts.append(f"{o['measure'].replace('_', '-')} activity {fmt_pct(r)} "
                          f"(target {fmt_pct(o['threshold'])}, met in {o['met_count']} of "
-                         f"{o['n']} runs)")
+                         f"{o['n']} runs: probability {fmt_pct(o['met_count'] / o['n'])}, "
+                         f"95% interval {fmt_pct(low)} to {fmt_pct(high)})")
         months = sorted({o["month_label"] for o in outcomes})
         when = " and ".join(month_name(m, long=True) for m in months)
         met_all = all(o["met_count"] == o["n"] for o in outcomes)
@@ -769,11 +769,15 @@ def summary_sentences(results, peak, outcomes, cmp=None):
             f"In {when}, against the same month a year earlier, the model gives "
             + "; ".join(parts) + f": {verdict}.")
 
+    if results.uncertainty == "chance":
+        held = ("chance alone across {n} runs with different random streams, not uncertainty "
+                "in the scenario's assumptions (demand recovery, capacity), which is larger")
+    else:
+        held = ("chance across {n} runs and the scenario's uncertain assumptions drawn in each "
+                "run (" + results.uncertainty.split(":", 1)[-1].strip() + ")")
     sentences.append(
-        f"The ranges reflect chance alone across {n} runs with different random streams, "
-        "not uncertainty in the scenario's assumptions (demand recovery, capacity), "
-        f"which is larger; with {n} runs a probability is known to within about "
-        f"\u00b1{round(196 * math.sqrt(0.25 / n))} points (less near 0% or 100%).")
+        "The ranges reflect " + held.format(n=n) + f"; with {n} runs a probability is known to "
+        f"within about \u00b1{round(196 * math.sqrt(0.25 / n))} points (less near 0% or 100%).")
 
     if cmp is not None:
         sentences.append(comparison_sentence(results, cmp))
@@ -807,7 +811,30 @@ def comparison_sentence(results, cmp):
     return f"Against {cmp.label_a}, {cmp.label_b} leaves the list " + " and ".join(pieces) + "."
 
 
-def write_briefing(outdir, results, sentences, charts, cmp):
+def headline_figures(results, peak, outcomes, label):
+    """The numbers the page states, each with its exact value for the browser test:
+    (key, what, value, shown)."""
+    rows = [(f"{label}/list_peak_median", f"{label}: waiting list at its peak (median of runs)",
+             float(np.nanmedian(peak.height)), fmt_count(np.nanmedian(peak.height))),
+            (f"{label}/list_peak_month", f"{label}: month of the peak (most runs)",
+             results.month_labels[peak.mode_month], month_name(results.month_labels[peak.mode_month]))]
+    # Every target of the file, of any kind (not only the Phase 3 activity targets charted).
+    for name in sorted(results.file["summary/values"]):
+        if not (name.startswith("target") and name.endswith("_met")):
+            continue
+        met = results.summary(name)
+        met = met[np.isfinite(met)]
+        count, n = int(np.sum(met > 0.5)), len(met)
+        low, high = icsflow_results.wilson(count, n)
+        share = count / n if n else float("nan")
+        target = name[:-4].removeprefix("target_")
+        rows.append((f"{label}/{name[:-4]}_probability",
+                     f"{label}: probability of meeting {target.replace('_', ' ')}", share,
+                     f"{fmt_pct(share)} (95% interval {fmt_pct(low)} to {fmt_pct(high)})"))
+    return rows
+
+
+def write_briefing(outdir, results, sentences, charts, cmp, figures_rows=()):
     title = "BLMK waiting list and recovery: board briefing"
     scenario = results.label() if cmp is None else f"{cmp.label_a} compared with {cmp.label_b}"
     created = dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y")
@@ -829,6 +856,9 @@ def write_briefing(outdir, results, sentences, charts, cmp):
             f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
             f"<figcaption>{html.escape(caption)} ({html.escape(file_name)})</figcaption>"
             "</figure>")
+    rows = [f'<tr><td>{html.escape(what)}</td><td class="figure" data-key="{html.escape(key)}" '
+            f'data-value="{html.escape(str(value))}">{html.escape(shown)}</td></tr>'
+            for key, what, value, shown in figures_rows]
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -845,6 +875,9 @@ def write_briefing(outdir, results, sentences, charts, cmp):
   img {{ width: 100%; height: auto; border: 1px solid #ddd; }}
   figcaption {{ color: #555; font-size: 0.95em; }}
   footer {{ color: #666; font-size: 0.85em; margin-top: 1.5em; }}
+  table.headline {{ border-collapse: collapse; margin: 0.8em 0 1.2em; }}
+  table.headline td, table.headline th {{ padding: 0.2em 0.8em; border-bottom: 1px solid #ddd;
+                                         text-align: left; }}
   @media print {{ body {{ margin: 0.5cm; }} .charts {{ grid-template-columns: 1fr 1fr; }} }}
 </style>
 </head>
@@ -852,10 +885,24 @@ def write_briefing(outdir, results, sentences, charts, cmp):
 <h1>{html.escape(title)}</h1>
 <p class="meta">Scenario: <strong>{html.escape(scenario)}</strong>. Prepared {created}.</p>
 <p class="summary">{html.escape(" ".join(sentences))}</p>
+<table class="headline">
+<tr><th>Headline figure</th><th>Value</th></tr>
+{chr(10).join(rows)}
+</table>
 <div class="charts">
 {chr(10).join(figures)}
 </div>
 <footer>{html.escape(source)}</footer>
+<script>
+// Records on the page how many charts the browser drew (the browser test reads it).
+window.addEventListener("load", function () {{
+  var images = document.querySelectorAll("img");
+  var drawn = 0;
+  images.forEach(function (img) {{ if (img.complete && img.naturalWidth > 0) drawn++; }});
+  document.body.setAttribute("data-charts", String(images.length));
+  document.body.setAttribute("data-charts-drawn", String(drawn));
+}});
+</script>
 </body>
 </html>
 """
@@ -921,7 +968,10 @@ def run(args):
             chart_compare(cmp, out("compare.png"))
             charts.append(("compare.png", f"{cmp.label_b} compared with {cmp.label_a}"))
         sentences = summary_sentences(results, peak, outcomes, cmp)
-        write_briefing(args.output, results, sentences, charts, cmp)
+        rows = headline_figures(results, peak, outcomes, cmp.label_a if cmp else results.label())
+        if cmp is not None:
+            rows += headline_figures(other, PeakStats(other), target_outcomes(other), cmp.label_b)
+        write_briefing(args.output, results, sentences, charts, cmp, rows)
     except OSError as error:
         raise BriefingError(f"cannot write to '{args.output}': {error.strerror or error}") \
             from None

@@ -19,7 +19,7 @@ import sys
 import tempfile
 
 try:
-    import h5py
+    import icsflow_results
     import numpy as np
 except ImportError as error:  # the python3 first on PATH may lack them
     sys.exit(f"calibration_table: {error}; run with /usr/bin/python3 (Debian's python3-h5py)")
@@ -74,12 +74,10 @@ def fail(code, message):
 
 def read(path):
     try:
-        f = h5py.File(path, "r")
-    except OSError as error:
-        fail(4, f"{path}: cannot read: {error}")
+        f = icsflow_results.open_results(path)
+    except icsflow_results.ResultsFileError as error:
+        fail(4, str(error))
     with f:
-        if f.attrs.get("filetype") != "icsflow-results":
-            fail(4, f"{path}: not an icsflow results file (root attribute filetype)")
         values = {name: f["summary/values"][name][:] for name in f["summary/values"]}
         info = {key: f.attrs[key] for key in ("replications", "master_seed", "git_commit",
                                                 "config_path", "created_utc")}

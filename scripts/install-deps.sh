@@ -7,7 +7,8 @@ packages="build-essential cmake ninja-build pkg-config git
 libboost-dev libnlopt-cxx-dev libeigen3-dev libtbb-dev libcli11-dev libtoml11-dev libhdf5-dev hdf5-tools libgtest-dev
 libsimgrid-dev libopenmpi-dev openmpi-bin slurm-wlm munge
 clang libclang-rt-14-dev
-python3 python3-h5py python3-numpy python3-matplotlib time"
+python3 python3-h5py python3-numpy python3-matplotlib time
+chromium"
 
 missing=""
 for package in $packages; do

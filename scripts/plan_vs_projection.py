@@ -21,7 +21,7 @@ import math
 import sys
 
 try:
-    import h5py
+    import icsflow_results
     import numpy as np
 except ImportError as error:
     sys.exit(f"plan_vs_projection: {error}; run with /usr/bin/python3")
@@ -42,11 +42,11 @@ def interval(x):
 
 def describe(path):
     try:
-        f = h5py.File(path, "r")
-    except OSError as error:
-        fail(f"{path}: cannot read: {error}")
+        f = icsflow_results.open_results(path)
+    except icsflow_results.ResultsFileError as error:
+        fail(str(error))
     with f:
-        if f.attrs.get("filetype") != "icsflow-results" or "series/waiting_list" not in f:
+        if "series/waiting_list" not in f:
             fail(f"{path}: not BLMK icsflow results")
         months = list(f["axes/month_label"].asstr()[:])
         total = f["series/waiting_list"][:, :, -1]  # last reporting unit: all modelled hospitals

@@ -58,7 +58,45 @@ sim::config::ParameterDictionary dictionary() {
     d.add(share);
     d.add(c::integer_param("queueing.classes[].priority", TomlValue(1), 1.0, 1000.0, "",
                            "Priority class; 1 is served first.", theory));
+    d.add(c::typed_param("queueing.targets", ParamType::table_array, TomlValue(TomlArray{}), "",
+                         "Targets on summaries, met or not in each replication.", theory));
+    d.add(c::typed_param("queueing.targets[].name", ParamType::string, c::required(), "",
+                         "Target name: summaries target_<name>_met.", theory));
+    d.add(c::typed_param("queueing.targets[].summary", ParamType::string, c::required(), "",
+                         "The summary the target is on, e.g. stage_1_probability_of_wait.",
+                         theory));
+    d.add(c::optional(c::number_param("queueing.targets[].at_most", TomlValue(), -1e12, 1e12, "",
+                                      "Met when the summary is at most this.", theory)));
+    d.add(c::optional(c::number_param("queueing.targets[].at_least", TomlValue(), -1e12, 1e12, "",
+                                      "Met when the summary is at least this.", theory)));
     return d;
+}
+
+// Reads [[queueing.targets]]; `summaries` are the names the scenario records.
+void read_targets(ConfigNode& table, const sim::OutputSchema& schema, QueueingParameters& p) {
+    std::set<std::string> names;
+    for (ConfigNode& node : table.table_array("targets")) {
+        SummaryTarget target;
+        target.name = node.string("name");
+        target.summary = node.string("summary");
+        if (!names.insert(target.name).second) {
+            node.error("name", "duplicate target name '" + target.name + "'");
+        }
+        bool known = false;
+        for (const sim::SummarySpec& spec : schema.summaries()) {
+            known = known || spec.name == target.summary;
+        }
+        if (!known) {
+            node.error("summary", "no summary named '" + target.summary + "'");
+        }
+        if (node.has("at_most") == node.has("at_least")) {
+            node.error("at_most", "give exactly one of at_most and at_least");
+            continue;
+        }
+        target.at_most = node.has("at_most");
+        target.threshold = node.number(target.at_most ? "at_most" : "at_least");
+        p.targets.push_back(std::move(target));
+    }
 }
 
 std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& run) {
@@ -100,6 +138,12 @@ std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& r
     if (p.classes.empty()) {
         p.classes.push_back(CustomerClass{"all", 1.0, 1});
     }
+    if (!root.document().ok()) {
+        return nullptr;
+    }
+    // The targets name summaries, which exist once the stages and classes are known.
+    const QueueingScenario untargeted(p, run);
+    read_targets(table, untargeted.schema(), p);
     if (!root.document().ok()) {
         return nullptr;
     }

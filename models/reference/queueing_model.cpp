@@ -408,6 +408,20 @@ QueueingScenario::QueueingScenario(QueueingParameters parameters, sim::RunSettin
             }
         }
     }
+    for (const SummaryTarget& target : parameters_.targets) {
+        sim::SummarySpec met{"target_" + target.name + "_met",
+                             target.name + ": " + target.summary +
+                                 (target.at_most ? " at most " : " at least ") +
+                                 std::to_string(target.threshold) + " (1 met, 0 not)",
+                             "1", true};
+        met.indicator = true;
+        schema_.add_summary(met);
+    }
+    if (parameters_.targets.size() > 1) {
+        sim::SummarySpec all{"targets_all_met", "every target met (1) or not (0)", "1", true};
+        all.indicator = true;
+        schema_.add_summary(all);
+    }
 }
 
 sim::ReplicationResult QueueingScenario::run(const sim::ReplicationContext& context) const {
@@ -415,7 +429,24 @@ sim::ReplicationResult QueueingScenario::run(const sim::ReplicationContext& cont
     const auto months = sim::ReportingPeriods::monthly(calendar_, horizon_);
     QueueingReplication replication(parameters_, horizon_, run_.warmup_days, weeks, months,
                                     context);
-    return replication.run(schema_);
+    sim::ReplicationResult result = replication.run(schema_);
+    bool all = true;
+    bool unknown = false;
+    for (const SummaryTarget& target : parameters_.targets) {
+        const double value = result.summaries[schema_.summary_id(target.summary)];
+        double met = NAN;
+        if (!std::isnan(value)) {
+            met = (target.at_most ? value <= target.threshold : value >= target.threshold) ? 1.0
+                                                                                           : 0.0;
+        }
+        result.summaries[schema_.summary_id("target_" + target.name + "_met")] = met;
+        all = all && met != 0.0;
+        unknown = unknown || std::isnan(met);
+    }
+    if (parameters_.targets.size() > 1) {
+        result.summaries[schema_.summary_id("targets_all_met")] = !all ? 0.0 : unknown ? NAN : 1.0;
+    }
+    return result;
 }
 
 }  // namespace icsflow::models::reference

@@ -27,8 +27,18 @@ struct Stage {
     sim::QueueDiscipline discipline = sim::QueueDiscipline::fifo;
 };
 
+// A target on one summary (P(wait) at most 0.2, say): met or not in each replication, so that a
+// capacity search can be checked against Erlang C.
+struct SummaryTarget {
+    std::string name;
+    std::string summary;
+    bool at_most = true;  // met when the summary is at most the threshold (else at least)
+    double threshold = 0.0;
+};
+
 struct QueueingParameters {
     double arrival_rate = 1.0;  // per day, all classes
+    std::vector<SummaryTarget> targets;
     std::vector<CustomerClass> classes;
     std::vector<Stage> stages;
     // Stop after this many arrivals (0: run to the horizon). The benchmark uses it to process a

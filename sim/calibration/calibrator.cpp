@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/config/toml_path.hpp"
 #include "sim/config/toml_value.hpp"
 #include "sim/io/hdf5.hpp"
 #include "sim/io/monthly_table.hpp"
@@ -45,35 +46,6 @@ double parse_number(const std::string& text, const std::string& what) {
         throw std::invalid_argument(what + ": '" + text + "' is not a number");
     }
     return value;
-}
-
-// The value at a dotted key of a TOML document, or nullptr.
-const config::TomlValue* find_key(const config::TomlValue& root, const std::string& key) {
-    const config::TomlValue* node = &root;
-    std::istringstream parts(key);
-    std::string part;
-    while (std::getline(parts, part, '.')) {
-        if (!node->is_table()) {
-            return nullptr;
-        }
-        const auto& table = node->as_table();
-        const auto it = table.find(part);
-        if (it == table.end()) {
-            return nullptr;
-        }
-        node = &it->second;
-    }
-    return node;
-}
-
-std::optional<double> as_number(const config::TomlValue& value) {
-    if (value.is_floating()) {
-        return value.as_floating();
-    }
-    if (value.is_integer()) {
-        return static_cast<double>(value.as_integer());
-    }
-    return std::nullopt;
 }
 
 std::string format_number(double value) {
@@ -355,8 +327,8 @@ class Problem {
     }
 
     void add_parameter(const ParameterToFit& spec) {
-        const config::TomlValue* value = find_key(resolved_, spec.key);
-        const std::optional<double> number = value ? as_number(*value) : std::nullopt;
+        const config::TomlValue* value = config::find_dotted_key(resolved_, spec.key);
+        const std::optional<double> number = value ? config::number_of(*value) : std::nullopt;
         if (!number) {
             throw std::invalid_argument(
                 "--fit: unknown parameter '" + spec.key + "': " + options_.config +
@@ -384,7 +356,7 @@ class Problem {
     }
 
     void add_lever(const LeverToFit& spec) {
-        const config::TomlValue* value = find_key(resolved_, spec.key);
+        const config::TomlValue* value = config::find_dotted_key(resolved_, spec.key);
         if (value == nullptr || !value->is_array() || value->as_array().empty()) {
             throw std::invalid_argument("--fit-monthly: unknown lever '" + spec.key +
                                         "': " + options_.config +
@@ -394,7 +366,7 @@ class Problem {
         lever.spec = spec;
         lever.measure = measure_index(spec.measure, "--fit-monthly");
         for (const config::TomlValue& v : value->as_array()) {
-            const std::optional<double> x = as_number(v);
+            const std::optional<double> x = config::number_of(v);
             if (!x) {
                 throw std::invalid_argument("--fit-monthly: '" + spec.key +
                                             "' holds something that is not a number");
@@ -402,7 +374,7 @@ class Problem {
             lever.values.push_back(*x);
         }
         const std::string table = spec.key.substr(0, spec.key.rfind('.'));
-        const config::TomlValue* from = find_key(resolved_, table + ".from");
+        const config::TomlValue* from = config::find_dotted_key(resolved_, table + ".from");
         if (from == nullptr || !from->is_local_date()) {
             throw std::invalid_argument("--fit-monthly: '" + spec.key +
                                         "' has no sibling `from` date giving its first month");
@@ -974,7 +946,10 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
     const std::string unfinished = temporary_path_for(options.results_path) + ".h5";
     Evaluation final_run;
     {
-        ResultsWriter writer(unfinished, fitted.scenario->schema(), provenance, record);
+        // The intermediate name is this command's own: a stale one from an earlier, interrupted
+        // calibration is replaced.
+        ResultsWriter writer(unfinished, fitted.scenario->schema(), provenance, record,
+                             OverwritePolicy::replace);
         const auto run_started = std::chrono::steady_clock::now();
         final_run =
             problem.evaluate(problem.current_values(), options.report_replications, &writer);

@@ -17,9 +17,12 @@
 #include <optional>
 #include <sstream>
 
+#include "sim/analysis/estimates.hpp"
 #include "sim/calibration/calibrator.hpp"
 #include "sim/cli/cluster_commands.hpp"
+#include "sim/cli/compare_command.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/seek_command.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/io_error.hpp"
 #include "sim/io/output_path.hpp"
@@ -28,6 +31,7 @@
 #include "sim/io/results_writer.hpp"
 #include "sim/runner/batch_distributor.hpp"
 #include "sim/runner/batch_runner.hpp"
+#include "sim/runner/precision.hpp"
 
 namespace icsflow::sim {
 
@@ -72,6 +76,7 @@ struct RunOptions {
     std::string output;
     std::string progress = "auto";
     bool force = false;
+    PrecisionOptions precision{};  // precision.relative > 0: replications by precision
     std::uint64_t replication_offset = 0;
     bool resume = false;
     std::string distribution = "chunks";
@@ -182,6 +187,16 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
         }
         if (!spec.index_of_axis.empty()) {
             print_time_index_summary(schema, spec, writer.summary_values(s));
+            continue;
+        }
+        if (spec.indicator) {
+            // A probability: its Wilson interval, which has width even when every replication
+            // met the target (never "1 +- 0").
+            const ProbabilityEstimate p = estimate_probability(writer.summary_values(s));
+            char text[96];
+            std::snprintf(text, sizeof text, "P = %.3f [%.3f, %.3f], %zu of %zu", p.probability,
+                          p.interval.low, p.interval.high, p.successes, p.n);
+            std::printf("%-60s %s\n", spec.long_name.c_str(), text);
             continue;
         }
         const Moments& m = writer.summary_moments()[s];
@@ -309,6 +324,30 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     const double setup_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
+    if (options.precision.relative > 0.0) {
+        if (distributor.ranks() > 1 || options.resume) {
+            throw UsageError("--precision runs on one process and cannot --resume");
+        }
+        // Replications in blocks until the headline figures are precise enough; the file then
+        // holds exactly what a fixed run of that many replications holds.
+        ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                            format_date(loaded.run.start_date), loaded.base_files};
+        PrecisionRun run =
+            run_to_precision(*loaded.scenario, batch, options.precision, &g_interrupted);
+        provenance.replications = run.sink.results.size();
+        ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
+        for (std::size_t i = 0; i < run.sink.results.size(); ++i) {
+            writer.consume(run.sink.replications[i], std::move(run.sink.results[i]));
+        }
+        writer.commit(run.report);
+        print_summary(loaded, writer, run.report);
+        std::printf("%s after %llu replications: %s\n",
+                    run.met ? "precision reached" : "precision NOT reached (cap)",
+                    static_cast<unsigned long long>(run.sink.results.size()),
+                    run.least_precise.c_str());
+        return kExitOk;
+    }
+
     std::optional<ResultsWriter> writer;
     const BatchReport report = run_into_file(loaded, options, batch, provenance, output,
                                              setup_seconds, overwrite, distributor, writer);
@@ -415,10 +454,11 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
     CLI::App* run = app.add_subcommand("run", "Run a batch of replications and write HDF5 results");
     run->add_option("config", run_options.config, "Configuration file (TOML)")->required();
     const config::ParamSpec& replications_spec = run_spec("run.replications");
-    run->add_option("-r,--replications", run_options.replications,
-                    "Replications (default: run.replications of the config)")
-        ->check(CLI::Range(static_cast<std::uint64_t>(replications_spec.min),
-                           static_cast<std::uint64_t>(replications_spec.max)));
+    CLI::Option* replications_option =
+        run->add_option("-r,--replications", run_options.replications,
+                        "Replications (default: run.replications of the config)")
+            ->check(CLI::Range(static_cast<std::uint64_t>(replications_spec.min),
+                               static_cast<std::uint64_t>(replications_spec.max)));
     run->add_option("--threads", run_options.threads, "Worker threads (default: all cores)")
         ->check(CLI::Range(0, kMaxThreads));
     run->add_option("--seed", run_options.seed, "Master seed (default: run.seed of the config)")
@@ -453,6 +493,49 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         "layouts; `icsflow plan-cluster --help` for its options");
     plan->prefix_command();
     plan->set_help_flag();
+    run->add_option("--precision", run_options.precision.relative,
+                    "Add replications in blocks until every headline mean's 95% half-width is "
+                    "at most this share of the mean (0.01 = 1%)")
+        ->check(CLI::PositiveNumber)
+        ->excludes(replications_option);
+    run->add_option("--probability-precision", run_options.precision.probability_points,
+                    "... and every target probability's 95% half-width at most this many points "
+                    "(default 0.05)")
+        ->check(CLI::PositiveNumber);
+    run->add_option("--block", run_options.precision.block,
+                    "Replications added per block with --precision (default 10)")
+        ->check(CLI::PositiveNumber);
+    run->add_option("--max-replications", run_options.precision.max_replications,
+                    "Cap on replications with --precision (default 500)")
+        ->check(CLI::PositiveNumber);
+
+    SeekOptions seek_options;
+    std::string seek_range;
+    std::string seek_targets;
+    CLI::App* seek = app.add_subcommand(
+        "seek", "Find the smallest lever value that meets targets with a given probability");
+    seek->add_option("config", seek_options.config, "Configuration file (TOML)")->required();
+    seek->add_option("--lever", seek_options.lever,
+                     "The number to vary, as a key path: e.g. capacity_changes[-1].multiplier, "
+                     "queueing.stages[0].servers")
+        ->required();
+    seek->add_option("--range", seek_range, "LOW:HIGH")->required();
+    seek->add_option("--target", seek_targets, "Target names, comma-separated")->required();
+    seek->add_option("--probability", seek_options.probability,
+                     "Wanted probability that every target is met (default 0.9)")
+        ->check(CLI::Range(0.0, 1.0));
+    seek->add_option("--resolution", seek_options.resolution,
+                     "Stop when the answer is bracketed this closely (default: 1/64 of the "
+                     "range; whole-number levers: 1)")
+        ->check(CLI::NonNegativeNumber);
+    seek->add_option("-r,--replications", seek_options.replications,
+                     "Replications per evaluation (default: run.replications of the config)")
+        ->check(CLI::PositiveNumber);
+    seek->add_option("--seed", seek_options.seed, "Master seed (default: run.seed of the config)");
+    seek->add_option("--threads", seek_options.threads, "Worker threads (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    seek->add_option("-o,--output", seek_options.output,
+                     "Evaluations as JSON (default: results/seek-<config-name>-<UTC time>.json)");
 
     std::string validate_config;
     CLI::App* validate = app.add_subcommand("validate",
@@ -517,6 +600,23 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         "--results", fit.results_path,
         "Results of the fitted model (default: results/<config>-calibration-<UTC timestamp>.h5)");
 
+    CompareOptions compare_options;
+    CLI::App* compare = app.add_subcommand(
+        "compare",
+        "Compare scenarios run with one seed: means, 90% ranges, probabilities of targets and "
+        "paired differences from the first file");
+    compare
+        ->add_option("files", compare_options.files,
+                     "Results files (HDF5), the first is the "
+                     "reference")
+        ->required()
+        ->expected(2, -1);
+    compare->add_option("--labels", compare_options.labels,
+                        "A label per file (default: file names)");
+    compare->add_option("--format", compare_options.format, "Output format")
+        ->check(CLI::IsMember({"table", "csv", "json", "md"}));
+    compare->add_flag("--all", compare_options.all, "Every summary, not only the headline ones");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
@@ -558,6 +658,40 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         if (params->parsed()) {
             return command_params(params_model, registry);
         }
+        if (seek->parsed()) {
+            try {
+                parse_range(seek_range, seek_options.low, seek_options.high);
+                std::size_t begin = 0;
+                while (begin <= seek_targets.size()) {
+                    const std::size_t comma =
+                        std::min(seek_targets.find(',', begin), seek_targets.size());
+                    if (comma > begin) {
+                        seek_options.targets.push_back(seek_targets.substr(begin, comma - begin));
+                    }
+                    begin = comma + 1;
+                }
+                if (seek_options.output.empty()) {
+                    seek_options.output =
+                        "results/seek-" +
+                        std::filesystem::path(seek_options.config).stem().string() + "-" +
+                        compact_utc_timestamp() + ".json";
+                }
+                return command_seek(seek_options, registry);
+            } catch (const std::invalid_argument& e) {
+                std::cerr << "icsflow seek: " << e.what() << '\n';
+                return kExitUsage;
+            }
+        }
+        if (compare->parsed()) {
+            if (!compare_options.labels.empty() &&
+                compare_options.labels.size() != compare_options.files.size()) {
+                std::cerr << "icsflow: --labels needs one label per file ("
+                          << compare_options.files.size() << ")\n";
+                return kExitUsage;
+            }
+            command_compare(compare_options, std::cout);
+            return kExitOk;
+        }
         if (models->parsed()) {
             for (const std::string& name : registry.names()) {
                 std::printf("%-12s %s\n", name.c_str(), registry.find(name)->description.c_str());
@@ -590,6 +724,9 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return fail(kExitIoError);
+    } catch (const UnpairableResults& e) {
+        std::cerr << "icsflow: " << e.what() << '\n';
+        return fail(kExitNotComparable);
     } catch (const BatchCancelled&) {
         // Every rank has stopped together (the batch ends on all of them): no abort needed.
         if (speaks) {

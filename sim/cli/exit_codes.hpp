@@ -9,6 +9,7 @@ enum ExitCode : int {
     kExitUsage = 2,          // bad command line
     kExitInvalidConfig = 3,  // the configuration has errors (all are listed)
     kExitIoError = 4,        // a file could not be read or written
+    kExitNotComparable = 5,  // results files that cannot be paired (compare)
 };
 
 }  // namespace icsflow::sim

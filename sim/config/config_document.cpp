@@ -97,7 +97,6 @@ TomlValue parse_text(const std::string& text, const std::string& file_name) {
     }
 }
 
-// Merges `over` into `base`: tables key by key, anything else replaces.
 // True for a table written inline, `key = { ... }`: the value's source column holds the brace.
 bool is_inline_table(const TomlValue& value) {
     if (!value.is_table()) {
@@ -125,6 +124,75 @@ void merge_into(TomlValue& base, const TomlValue& over) {
     }
 }
 
+const char* const kAppendKey = "append";
+
+// Whether `over` sets the value at `path` (dotted) itself, i.e. replaces it.
+bool sets_path(const TomlValue& over, const std::string& path) {
+    const TomlValue* node = &over;
+    std::size_t begin = 0;
+    while (true) {
+        const std::size_t dot = path.find('.', begin);
+        const std::string key = path.substr(begin, dot == std::string::npos ? dot : dot - begin);
+        if (!node->is_table()) {
+            return false;
+        }
+        const auto it = node->as_table().find(key);
+        if (it == node->as_table().end()) {
+            return false;
+        }
+        if (dot == std::string::npos) {
+            return true;
+        }
+        node = &it->second;
+        begin = dot + 1;
+    }
+}
+
+// Adds the arrays of an `append` table after the arrays at the same paths of `target` (the
+// merged base): `[[append.capacity_changes]]` adds one element to `capacity_changes`. An array
+// absent from the base is created. Problems are collected, each with the overlay's file and line.
+void append_into(TomlValue& target, const TomlValue& additions, const std::string& path,
+                 const TomlValue& overlay, const std::string& file_name,
+                 std::vector<ConfigIssue>& issues) {
+    for (const auto& [key, value] : additions.as_table()) {
+        const std::string child = path.empty() ? key : path + "." + key;
+        const std::string shown = std::string(kAppendKey) + "." + child;
+        auto& table = target.as_table();
+        const auto it = table.find(key);
+        if (value.is_array()) {
+            if (sets_path(overlay, child)) {
+                issues.push_back(
+                    {file_name, line_of_value(value), shown,
+                     "the file both replaces '" + child + "' and appends to it; keep one"});
+            } else if (it == table.end()) {
+                table[key] = value;
+            } else if (!it->second.is_array()) {
+                issues.push_back({file_name, line_of_value(value), shown,
+                                  "cannot append: '" + child + "' in the base is " +
+                                      type_name(it->second) + ", not an array"});
+            } else {
+                for (const TomlValue& element : value.as_array()) {
+                    it->second.as_array().push_back(element);
+                }
+            }
+        } else if (value.is_table()) {
+            if (it == table.end()) {
+                table[key] = TomlValue(TomlTable{});
+                append_into(table[key], value, child, overlay, file_name, issues);
+            } else if (!it->second.is_table()) {
+                issues.push_back({file_name, line_of_value(value), shown,
+                                  "cannot append: '" + child + "' in the base is " +
+                                      type_name(it->second) + ", not a table"});
+            } else {
+                append_into(it->second, value, child, overlay, file_name, issues);
+            }
+        } else {
+            issues.push_back({file_name, line_of_value(value), shown,
+                              "expected an array of elements to add, got " + type_name(value)});
+        }
+    }
+}
+
 // Parses `text` (from `file_name`) and, if it names a base, the chain of bases beneath it.
 // `sources` receives every file read, in order from the most derived.
 TomlValue load_with_bases(std::string text, const std::string& file_name,
@@ -133,7 +201,12 @@ TomlValue load_with_bases(std::string text, const std::string& file_name,
     sources.push_back({file_name, std::move(text)});
     const auto& table = root.as_table();
     const auto base_it = table.find("base");
+    const auto append_it = table.find(kAppendKey);
     if (base_it == table.end()) {
+        if (append_it != table.end()) {
+            throw ConfigError({ConfigIssue{file_name, line_of_value(append_it->second), kAppendKey,
+                                           "appending needs a base: add base = \"<file>\""}});
+        }
         return root;
     }
     if (!base_it->second.is_string()) {
@@ -168,7 +241,23 @@ TomlValue load_with_bases(std::string text, const std::string& file_name,
     TomlValue merged =
         load_with_bases(read_config_file(base_name, referrer_text), base_name, sources);
     root.as_table().erase("base");
+    TomlValue additions;
+    if (const auto it = root.as_table().find(kAppendKey); it != root.as_table().end()) {
+        additions = it->second;
+        root.as_table().erase(it);
+    }
     merge_into(merged, root);
+    if (additions.is_table()) {
+        std::vector<ConfigIssue> issues;
+        append_into(merged, additions, "", root, file_name, issues);
+        if (!issues.empty()) {
+            throw ConfigError(std::move(issues));
+        }
+    } else if (!additions.is_uninitialized()) {
+        throw ConfigError({ConfigIssue{file_name, line_of_value(additions), kAppendKey,
+                                       "expected a table of arrays to add, e.g. "
+                                       "[[append.capacity_changes]]"}});
+    }
     return merged;
 }
 
@@ -200,6 +289,76 @@ void ConfigDocument::set_value(const std::string& key, TomlValue value) {
         }
         node = &child;
         start = dot + 1;
+    }
+}
+
+namespace {
+
+[[noreturn]] void refuse_key(const std::string& key_path, const std::string& message) {
+    throw ConfigError({ConfigIssue{"command line", 0, key_path, message}});
+}
+
+}  // namespace
+
+TomlValue& ConfigDocument::value_at(const std::string& key_path) {
+    const auto refuse = [&](const std::string& message) { refuse_key(key_path, message); };
+    TomlValue* node = &root_;
+    std::size_t begin = 0;
+    while (begin <= key_path.size()) {
+        std::size_t end = key_path.find('.', begin);
+        if (end == std::string::npos) {
+            end = key_path.size();
+        }
+        std::string step = key_path.substr(begin, end - begin);
+        std::optional<long> index;
+        if (const std::size_t bracket = step.find('['); bracket != std::string::npos) {
+            if (step.back() != ']') {
+                refuse("expected key[index]");
+            }
+            try {
+                index = std::stol(step.substr(bracket + 1, step.size() - bracket - 2));
+            } catch (const std::exception&) {
+                refuse("the index in '" + step + "' is not a whole number");
+            }
+            step = step.substr(0, bracket);
+        }
+        if (!node->is_table() || node->as_table().count(step) == 0) {
+            refuse("no such key in the configuration (or its bases)");
+        }
+        node = &node->as_table().at(step);
+        if (index) {
+            if (!node->is_array()) {
+                refuse("'" + step + "' is not an array");
+            }
+            const long size = static_cast<long>(node->as_array().size());
+            const long at = *index < 0 ? size + *index : *index;
+            if (at < 0 || at >= size) {
+                refuse("index " + std::to_string(*index) + " is outside '" + step + "' (" +
+                       std::to_string(size) + " elements)");
+            }
+            node = &node->as_array()[static_cast<std::size_t>(at)];
+        }
+        begin = end + 1;
+    }
+    return *node;
+}
+
+bool ConfigDocument::holds_integer(const std::string& key_path) {
+    return value_at(key_path).is_integer();
+}
+
+void ConfigDocument::override_number(const std::string& key_path, double value) {
+    const auto refuse = [&](const std::string& message) { refuse_key(key_path, message); };
+    TomlValue* node = &value_at(key_path);
+    if (node->is_integer()) {
+        if (value != std::floor(value)) {
+            refuse("takes a whole number, not " + std::to_string(value));
+        }
+        *node = TomlValue(static_cast<std::int64_t>(value));
+    } else if (node->is_floating()) {
+        *node = TomlValue(value);
+    } else {
+        refuse("is " + type_name(*node) + ", not a number");
     }
 }
 

@@ -89,6 +89,14 @@ class ConfigDocument {
     // issue at all was recorded.
     void finish();
 
+    // Sets the number at `key_path` ("queueing.arrival_rate", "capacity_changes[-1].multiplier":
+    // an index counts from the end when negative) before anything is read: how a search varies
+    // one lever. The key must exist in the file or its bases; an integer key takes an integral
+    // value. Throws ConfigError (file "command line") otherwise.
+    void override_number(const std::string& key_path, double value);
+    // Whether the value at `key_path` is an integer (throws ConfigError as above if absent).
+    [[nodiscard]] bool holds_integer(const std::string& key_path);
+
     // The resolved configuration as TOML text, keys sorted.
     [[nodiscard]] std::string resolved_text() const;
     // ... and as a tree: every value read so far, defaults included.
@@ -101,6 +109,7 @@ class ConfigDocument {
 
     void mark_consumed(const std::string& path) { consumed_.insert(path); }
     void collect_unknown(const TomlValue& table, const std::string& path);
+    TomlValue& value_at(const std::string& key_path);
 
     std::string file_;
     std::string text_;

@@ -113,7 +113,8 @@ std::string describe_status(int status) {
         const char* name = sigabbrev_np(number);
         return std::string("the reader crashed on it (SIG") + (name != nullptr ? name : "?") + ")";
     }
-    return "the reader failed on it (exit " + std::to_string(WEXITSTATUS(status)) + ")";
+    // Exited without a report: a sanitizer, for one, turns a crash into an exit.
+    return "the reader crashed on it (exit " + std::to_string(WEXITSTATUS(status)) + ")";
 }
 
 }  // namespace

@@ -57,15 +57,7 @@ void describe_group(const h5::Group& group, const std::string& path, std::ostrea
 
 }  // namespace
 
-void describe_results_file(const std::string& path, std::ostream& out) {
-    // Before HDF5 opens it: opening a FIFO would wait for a writer, and a directory or a device
-    // is never a results file.
-    std::error_code error;
-    const auto status = std::filesystem::status(path, error);
-    if (!error && status.type() != std::filesystem::file_type::regular) {
-        throw IoError("'" + path + "' is not a regular file, so not a results file");
-    }
-    const h5::File file = h5::File::open_read_only(path);
+void check_results_format(const h5::File& file, const std::string& path) {
     if (!file.has_attribute("filetype") || file.string_attribute("filetype") != kResultsFiletype) {
         throw ResultsFormatError("'" + path + "' is not an icsflow results file");
     }
@@ -79,6 +71,23 @@ void describe_results_file(const std::string& path, std::ostream& out) {
         message << "; this program reads format " << kResultsFormatMajor << ".x";
         throw ResultsFormatError(message.str());
     }
+}
+
+void check_regular_file(const std::string& path) {
+    // Before HDF5 opens it: opening a FIFO would wait for a writer, and a directory or a device
+    // is never a results file.
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!error && status.type() != std::filesystem::file_type::regular) {
+        throw IoError("'" + path + "' is not a regular file, so not a results file");
+    }
+}
+
+void describe_results_file(const std::string& path, std::ostream& out) {
+    check_regular_file(path);
+    const h5::File file = h5::File::open_read_only(path);
+    check_results_format(file, path);
+    const auto version = file.integer_attribute("format_version");
 
     out << "file:             " << path << '\n';
     out << "format:           " << kResultsFiletype << ' ' << version[0] << '.' << version[1]

@@ -6,6 +6,10 @@
 #include "sim/io/contained_call.hpp"
 #include "sim/io/io_error.hpp"
 
+namespace icsflow::sim::h5 {
+class File;
+}
+
 namespace icsflow::sim {
 
 // A results file is not one this program can read (another filetype, a newer major version).
@@ -13,6 +17,12 @@ class ResultsFormatError : public IoError {
   public:
     using IoError::IoError;
 };
+
+// Refuses a path that is not a regular file (a FIFO, a directory, a device) before HDF5 opens it.
+void check_regular_file(const std::string& path);
+
+// Refuses a file of another filetype or of a major format version this program does not read.
+void check_results_format(const h5::File& file, const std::string& path);
 
 // Prints the provenance and the contents (datasets with shapes, units and meaning) of a results
 // file. Refuses files of another filetype or major format version.

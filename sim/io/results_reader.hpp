@@ -1,55 +1,45 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
-#include "sim/io/hdf5.hpp"
-#include "sim/io/results_writer.hpp"
-#include "sim/output/output_schema.hpp"
+#include "sim/io/results_info.hpp"
 
 namespace icsflow::sim {
 
-// Reads back a results file (format v1) as the writer laid it out: its schema, its configuration
-// and each replication's result, so that files can be joined (`icsflow merge`) and replayed
-// through a ResultsWriter into a file identical to a single run's.
-class ResultsReader {
-  public:
-    // Throws ResultsFormatError if `path` is not an icsflow results file this program reads.
-    explicit ResultsReader(std::string path);
-
-    [[nodiscard]] const std::string& path() const { return path_; }
-    [[nodiscard]] const h5::File& file() const { return file_; }
-    [[nodiscard]] const OutputSchema& schema() const { return schema_; }
-    [[nodiscard]] const ConfigRecord& config() const { return config_; }
-    [[nodiscard]] const std::string& model() const { return model_; }
-    [[nodiscard]] std::uint64_t master_seed() const { return master_seed_; }
-    [[nodiscard]] std::uint64_t first_replication() const { return first_replication_; }
-    [[nodiscard]] std::uint64_t replications() const { return replications_; }
-    [[nodiscard]] int threads() const { return threads_; }
-    [[nodiscard]] int mpi_ranks() const { return mpi_ranks_; }
-
-    // The result of the replication in row `row` (0-based in this file), runtime included.
-    [[nodiscard]] ReplicationResult read(std::uint64_t row) const;
-
-  private:
-    void read_schema();
-    void read_config();
-
-    std::string path_;
-    h5::File file_;
-    OutputSchema schema_;
-    ConfigRecord config_;
-    std::string model_;
-    std::uint64_t master_seed_ = 0;
-    std::uint64_t first_replication_ = 0;
-    std::uint64_t replications_ = 0;
-    int threads_ = 1;
-    int mpi_ranks_ = 1;
-    std::vector<h5::Dataset> series_;
-    std::vector<h5::Dataset> summaries_;
-    std::vector<double> wall_seconds_;
-    std::vector<double> cpu_seconds_;
-    std::vector<std::int64_t> events_;
+// One summary of a results file: a number per replication.
+struct StoredSummary {
+    std::string name;
+    std::string long_name;
+    std::string units;
+    bool headline = true;    // files before format 1.1 do not say: every summary counts
+    bool indicator = false;  // 1 met / 0 not met: its mean is a probability
+    std::string time_axis;   // non-empty: the value is an index into this time axis
+    std::vector<double> values;
 };
+
+// What `compare` and the precision and capacity searches need from a results file: provenance,
+// the replication indices, the time axes (to check that two files cover the same periods) and
+// every summary.
+struct StoredResults {
+    std::string path;
+    std::string model;
+    std::string start_date;
+    std::string uncertainty = "chance";  // absent in older files: chance only
+    std::int64_t master_seed = 0;
+    std::vector<std::int64_t> replications;
+    std::map<std::string, std::vector<double>> time_axis_starts;
+    std::map<std::string, std::vector<std::string>> time_axis_labels;
+    std::vector<StoredSummary> summaries;
+
+    [[nodiscard]] const StoredSummary* find(const std::string& name) const;
+};
+
+// Reads the summaries and provenance of `path`. Throws ResultsFormatError for a file that is
+// not icsflow results or has a major format version this program does not know, IoError when the
+// file cannot be read.
+[[nodiscard]] StoredResults read_results(const std::string& path);
 
 }  // namespace icsflow::sim

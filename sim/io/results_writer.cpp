@@ -199,6 +199,8 @@ void ResultsWriter::create_summaries() {
         if (!spec.index_of_axis.empty()) {
             dataset.set_attribute("time_axis", spec.index_of_axis);
         }
+        dataset.set_attribute("headline", static_cast<std::int64_t>(spec.headline ? 1 : 0));
+        dataset.set_attribute("indicator", static_cast<std::int64_t>(spec.indicator ? 1 : 0));
         dataset.attach_scale(replication_scale, 0);
         summary_values_.push_back(std::move(dataset));
     }

@@ -16,7 +16,7 @@ namespace icsflow::sim {
 
 inline constexpr const char* kResultsFiletype = "icsflow-results";
 inline constexpr std::int64_t kResultsFormatMajor = 1;
-inline constexpr std::int64_t kResultsFormatMinor = 0;
+inline constexpr std::int64_t kResultsFormatMinor = 1;
 
 // What the results file records about its configuration.
 struct ConfigRecord {

@@ -55,6 +55,9 @@ struct SummarySpec {
     // Non-empty when the value is an index into this time axis (the month of a peak): stored as
     // the attribute `time_axis`, and summarised by its most frequent label rather than a mean.
     std::string index_of_axis{};
+    // The value is 1 (a target met) or 0 (missed): summarised as a probability with a Wilson
+    // interval, stored with the attribute `indicator`.
+    bool indicator = false;
 };
 
 using SeriesId = std::uint32_t;

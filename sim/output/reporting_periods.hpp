@@ -23,6 +23,7 @@ class ReportingPeriods {
     [[nodiscard]] std::size_t size() const { return start_.size(); }
     [[nodiscard]] double start(std::size_t i) const { return start_[i]; }
     [[nodiscard]] double end(std::size_t i) const { return end_[i]; }
+    [[nodiscard]] const std::string& label(std::size_t i) const { return labels_[i]; }
     // The period holding time t; size() when t is outside [0, horizon) or NaN. Inline: the models
     // look a period up for every count they record.
     [[nodiscard]] std::size_t index_of(double time) const {

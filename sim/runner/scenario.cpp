@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "sim/config/toml_path.hpp"
 #include "sim/runner/uncertain_parameters.hpp"
 
 namespace icsflow::sim {
@@ -228,7 +229,7 @@ LoadedScenario load_document(const ModelRegistry& registry, ConfigDocument docum
         read_uncertain_parameters(root, document.resolved(), model->dictionary);
     std::vector<config::TomlValue> configured;
     for (const UncertainParameter& p : uncertain) {
-        const config::TomlValue* value = find_dotted_key(document.resolved(), p.key);
+        const config::TomlValue* value = config::find_dotted_key(document.resolved(), p.key);
         configured.push_back(value != nullptr ? *value : config::TomlValue());
     }
     document.finish();  // throws ConfigError listing every issue
@@ -269,6 +270,15 @@ std::string LoadedScenario::uncertainty() const {
 
 LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& path) {
     return load_document(registry, ConfigDocument::load_file(path), true);
+}
+
+LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& path,
+                             const NumberOverrides& overrides) {
+    ConfigDocument document = ConfigDocument::load_file(path);
+    for (const auto& [key, value] : overrides) {
+        document.override_number(key, value);
+    }
+    return load_document(registry, std::move(document), true);
 }
 
 LoadedScenario load_scenario_text(const ModelRegistry& registry, std::string text,

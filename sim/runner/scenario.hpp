@@ -96,6 +96,10 @@ struct LoadedScenario {
 // the scenario. Throws config::ConfigFileError (unreadable) or config::ConfigError (every problem
 // found, with file, line and key).
 [[nodiscard]] LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& path);
+// The same with numbers set on the command line (ConfigDocument::override_number), in order.
+using NumberOverrides = std::vector<std::pair<std::string, double>>;
+[[nodiscard]] LoadedScenario load_scenario(const ModelRegistry& registry, const std::string& path,
+                                           const NumberOverrides& overrides);
 [[nodiscard]] LoadedScenario load_scenario_text(const ModelRegistry& registry, std::string text,
                                                 std::string file_name);
 

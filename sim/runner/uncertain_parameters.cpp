@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/config/toml_path.hpp"
 #include "sim/random/portable_math.hpp"
 
 namespace icsflow::sim {
@@ -45,28 +46,6 @@ double UncertainParameter::draw(std::uint64_t master_seed, std::uint64_t replica
         }
     }
     return std::clamp(draw_once(*this, stream), min, max);
-}
-
-const config::TomlValue* find_dotted_key(const config::TomlValue& root, const std::string& key) {
-    const config::TomlValue* node = &root;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = key.find('.', start);
-        const std::string part = key.substr(start, dot == std::string::npos ? dot : dot - start);
-        if (!node->is_table()) {
-            return nullptr;
-        }
-        const auto& table = node->as_table();
-        const auto it = table.find(part);
-        if (it == table.end()) {
-            return nullptr;
-        }
-        node = &it->second;
-        if (dot == std::string::npos) {
-            return node;
-        }
-        start = dot + 1;
-    }
 }
 
 std::vector<UncertainParameter> read_uncertain_parameters(
@@ -115,7 +94,7 @@ std::vector<UncertainParameter> read_uncertain_parameters(
         if (!(p.min < p.max)) {
             node.error("max", "must be above `min`");
         }
-        const config::TomlValue* configured = find_dotted_key(resolved, p.key);
+        const config::TomlValue* configured = config::find_dotted_key(resolved, p.key);
         if (configured == nullptr) {
             node.error("key", "'" + p.key +
                                   "' is not a parameter of this configuration (keys are "
@@ -144,15 +123,7 @@ std::vector<UncertainParameter> read_uncertain_parameters(
 
 config::TomlValue apply_draw(const UncertainParameter& parameter,
                              const config::TomlValue& configured, double draw) {
-    const auto number = [](const config::TomlValue& v) -> std::optional<double> {
-        if (v.is_floating()) {
-            return v.as_floating();
-        }
-        if (v.is_integer()) {
-            return static_cast<double>(v.as_integer());
-        }
-        return std::nullopt;
-    };
+    const auto number = [](const config::TomlValue& v) { return config::number_of(v); };
     if (parameter.apply == UncertainParameter::Apply::value) {
         if (!number(configured)) {
             throw std::invalid_argument("'" + parameter.key + "' is not a number");

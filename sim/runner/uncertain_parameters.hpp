@@ -49,10 +49,6 @@ struct UncertainParameter {
     config::ConfigNode& root, const config::TomlValue& resolved,
     const config::ParameterDictionary& dictionary);
 
-// The value at a dotted key of a TOML tree, or nullptr.
-[[nodiscard]] const config::TomlValue* find_dotted_key(const config::TomlValue& root,
-                                                       const std::string& key);
-
 // The configured value(s) at `key` with the drawn `draw` applied, ready to set in a document.
 // Throws std::invalid_argument when `key` holds no number (or number array).
 [[nodiscard]] config::TomlValue apply_draw(const UncertainParameter& parameter,

@@ -123,7 +123,10 @@ def check_recovers_parameters(icsflow, config, tmp):
 
 def check_fits_monthly_lever(icsflow, config, tmp):
     """A monthly theatre lever fitted to the admitted clock stops of observations made with a
-    known trajectory comes back to it within 5% in every month (the admitted lists stay long)."""
+    known trajectory comes back to it within 10% in every month. The small system stops about 40
+    patients a month after admission, so one month's mean over 48 replications has a relative
+    standard error near 2.5%, and the observations (100 replications, another seed) about 1.6%:
+    10% is about three of their combined standard errors."""
     lever = [0.5, 0.5, 0.7, 0.9, 0.6, 0.8]
     table = ('[drivers.capacity.theatres]\npoints = ["theatres"]\nfrom = 2019-10-01\n'
              'monthly = {}\n')
@@ -134,7 +137,7 @@ def check_fits_monthly_lever(icsflow, config, tmp):
                            "--train", "2019-04:2019-12", "--test", "2020-01:2020-03",
                            "--reference", "2019-09",
                            "--fit-monthly", "drivers.capacity.theatres.monthly=admitted_ratio",
-                           "-r", "16", "--report-replications", "4", "--threads", "2",
+                           "-r", "48", "--report-replications", "4", "--threads", "2",
                            "-o", os.path.join(tmp, "fitted.toml"),
                            "--results", os.path.join(tmp, "fitted.h5")], tmp)
     expect(result.returncode == 0, "calibrate failed")
@@ -144,7 +147,7 @@ def check_fits_monthly_lever(icsflow, config, tmp):
     first = months.index("2019-10")
     for k, value in enumerate(lever):
         print(f"  {months[first + k]}: truth {value}, fitted {got[first + k]:.3f}")
-        expect(abs(got[first + k] - value) <= 0.05 * value,
+        expect(abs(got[first + k] - value) <= 0.10 * value,
                f"{months[first + k]}: fitted {got[first + k]:.3f}, truth {value}")
 
 

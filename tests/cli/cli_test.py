@@ -9,10 +9,13 @@ documented, 1 with an explanation otherwise. `produce` makes the results files t
 tests (tests/python) read.
 
 Exit codes of icsflow (sim/cli/exit_codes.hpp): 0 success, 1 failure or interrupted run,
-2 bad command line, 3 invalid configuration, 4 file not readable or writable.
+2 bad command line, 3 invalid configuration, 4 file not readable or writable, 5 results files
+that cannot be paired (compare).
 """
 
 import argparse
+import json
+import math
 import os
 import signal
 import subprocess
@@ -139,7 +142,7 @@ def check_info_not_icsflow_file(icsflow, args, tmp):
 def check_info_results_file(icsflow, args, tmp):
     result = run(icsflow, ["info", args.results], tmp)
     expect_exit(result, 0)
-    for expected in ("format:           icsflow-results 1.0", "model:             queueing",
+    for expected in ("format:           icsflow-results 1.1", "model:             queueing",
                      "/series/queue_length", "/summary/moments/mean_sojourn"):
         expect(expected in result.stdout, f"info output lacks {expected!r}")
 
@@ -474,6 +477,132 @@ def check_shipped_configs(icsflow, args, tmp):
         expect_exit(run(icsflow, ["info", output], tmp), 0)
         os.remove(output)
     print(f"  {len(names)} configurations: {', '.join(names)}")
+def summary_values(path, name):
+    import h5py  # Debian's python3 (ICSFLOW_PYTHON) has it
+    with h5py.File(path, "r") as f:
+        return [float(v) for v in f[f"summary/values/{name}"][()]]
+
+
+def check_compare(icsflow, args, tmp):
+    """Two scenarios of the M/M/c queue run with one seed: the paired difference equals the
+    difference of the stored means, its interval is narrower than the unpaired one, target
+    probabilities come with Wilson intervals; files run with another seed or another number of
+    replications are refused with exit 5 and the reason."""
+    base = os.path.abspath(args.config)
+    write_text(os.path.join(tmp, "plan.toml"), f'base = "{base}"\n')
+    write_text(os.path.join(tmp, "more.toml"),
+               f'base = "{base}"\n[[queueing.stages]]\nservers = 11\nservice_rate = 1.0\n'
+               '[[append.queueing.targets]]\nname = "short_wait"\n'
+               'summary = "stage_1_mean_wait"\nat_most = 0.3\n')
+    common = ["--threads", "2", "--progress", "none"]
+    for name, extra in (("plan", ["-r", "12"]), ("more", ["-r", "12"]),
+                        ("other_seed", ["-r", "12", "--seed", "99"]), ("fewer", ["-r", "10"])):
+        config = "plan.toml" if name in ("plan",) else "more.toml"
+        expect_exit(run(icsflow, ["run", config, "-o", f"{name}.h5", *common, *extra], tmp), 0)
+
+    result = run(icsflow, ["compare", "plan.h5", "more.h5", "--format", "json",
+                           "--labels", "10 servers", "11 servers"], tmp)
+    expect_exit(result, 0)
+    table = json.loads(result.stdout)
+    measures = {m["name"]: m for m in table["measures"]}
+    wait = measures["stage_1_mean_wait"]
+    a = summary_values(os.path.join(tmp, "plan.h5"), "stage_1_mean_wait")
+    b = summary_values(os.path.join(tmp, "more.h5"), "stage_1_mean_wait")
+    difference = wait["scenarios"][1]["difference"]
+    expect(math.isclose(difference["estimate"], sum(b) / len(b) - sum(a) / len(a),
+                        rel_tol=1e-9), "the paired difference is not the difference of the means")
+    expect(difference["estimate"] < 0, "an 11th server did not shorten the wait")
+    paired = difference["paired_high"] - difference["paired_low"]
+    unpaired = difference["unpaired_high"] - difference["unpaired_low"]
+    expect(0 < paired < unpaired, f"paired width {paired} not below unpaired width {unpaired}")
+    # The target exists only in the second file: absent in the first, a probability in the second.
+    target = measures.get("target_short_wait_met")
+    expect(target is None, "a target of the second file only was compared as if in the first")
+    result = run(icsflow, ["compare", "more.h5", "plan.h5", "--format", "csv"], tmp)
+    expect_exit(result, 0)
+    rows = [line.split(",") for line in result.stdout.splitlines()]
+    met = [row for row in rows if row[0] == "target_short_wait_met"]
+    expect(len(met) == 2 and met[0][1] == "probability", f"target rows: {met}")
+    low, high = float(met[0][6]), float(met[0][7])
+    expect(low < high, f"the probability's interval has no width: {met[0]}")
+
+    for other, reason in (("other_seed.h5", "different master seeds"),
+                          ("fewer.h5", "different replication sets")):
+        result = run(icsflow, ["compare", "plan.h5", other], tmp)
+        expect_exit(result, 5)
+        expect(reason in result.stderr and other in result.stderr,
+               f"the refusal does not say '{reason}' about {other}")
+    for form in ("table", "md"):
+        expect_exit(run(icsflow, ["compare", "plan.h5", "more.h5", "--format", form], tmp), 0)
+    expect_exit(run(icsflow, ["compare", "plan.h5"], tmp), 2)
+
+
+def check_run_precision(icsflow, args, tmp):
+    """--precision adds replications in blocks until met, says how many it took, and writes the
+    same datasets as a fixed run of that many replications."""
+    result = run(icsflow, ["run", args.config, "--precision", "0.1", "--block", "4",
+                           "--threads", "2", "--progress", "none", "-o", "precise.h5"], tmp)
+    expect_exit(result, 0)
+    line = [text for text in result.stdout.splitlines() if text.startswith("precision reached")]
+    expect(len(line) == 1, "no 'precision reached after N replications' line")
+    count = int(line[0].split(" after ")[1].split()[0])
+    expect(count > 4 and count % 4 == 0, f"{count} replications: not whole blocks beyond the first")
+    expect_exit(run(icsflow, ["run", args.config, "-r", str(count), "--threads", "1",
+                              "--progress", "none", "-o", "fixed.h5"], tmp), 0)
+    # A fixed number and a precision contradict each other: a usage error.
+    expect_exit(run(icsflow, ["run", args.config, "--precision", "0.1", "-r", "5"], tmp), 2)
+    compare = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python",
+                           "compare_results.py")
+    same = subprocess.run([sys.executable, compare, os.path.join(tmp, "precise.h5"),
+                           os.path.join(tmp, "fixed.h5")], capture_output=True, text=True,
+                          timeout=TIMEOUT, check=False)
+    print(same.stdout, same.stderr)
+    expect(same.returncode == 0, "the precision run differs from the fixed run")
+
+
+def erlang_c(servers, offered):
+    """P(wait) of M/M/c (servers c, offered load a = lambda / mu < c)."""
+    term = 1.0
+    total = 1.0
+    for k in range(1, servers):
+        term *= offered / k
+        total += term
+    last = term * offered / servers * servers / (servers - offered)
+    return last / (total + last)
+
+
+def check_seek_erlang_c(icsflow, args, tmp):
+    """`seek` over the servers of M/M/c (9 arrivals a day, service rate 1) finds the fewest
+    servers with P(wait) <= x, as Erlang C gives it, for three x; and writes its evaluations.
+
+    Each x lies between C(c - 1) and C(c) of the exact answer c, far enough from both (several
+    standard errors of one replication's share over four years) that P(met) is near 1 at c and
+    near 0 at c - 1: the search must find c, not a neighbour."""
+    for wanted in (0.55, 0.21, 0.065):
+        exact = next(c for c in range(10, 40) if erlang_c(c, 9.0) <= wanted)
+        write_text(os.path.join(tmp, "queue.toml"),
+                   f'base = "{os.path.abspath(args.config)}"\n[run]\nend_date = 2024-01-01\n'
+                   '[[append.queueing.targets]]\nname = "wait"\n'
+                   f'summary = "stage_1_probability_of_wait"\nat_most = {wanted}\n')
+        result = run(icsflow, ["seek", "queue.toml", "--lever", "queueing.stages[0].servers",
+                               "--range", "10:30", "--target", "wait", "--probability", "0.9",
+                               "-r", "40", "--threads", "2", "-o", "seek.json"], tmp)
+        expect_exit(result, 0)
+        with open(os.path.join(tmp, "seek.json"), encoding="utf-8") as stream:
+            found = json.load(stream)
+        expect(found["found"] and found["answer"] == exact,
+               f"x = {wanted}: answer {found['answer']}, Erlang C gives {exact}")
+        expect(f"= {exact}\n" in result.stdout, "the answer is not printed")
+        levers = [e["lever"] for e in found["evaluations"]]
+        expect(len(levers) == len(set(levers)) and len(levers) <= 7,
+               f"evaluations {levers}: repeated or not a bisection")
+        below = [e for e in found["evaluations"] if e["lever"] == exact - 1]
+        expect(exact == 10 or (below and below[0]["probability"] < 0.9),
+               "the value below the answer was not shown to miss")
+    result = run(icsflow, ["seek", "queue.toml", "--lever", "queueing.stages[0].servers",
+                           "--range", "10:30", "--target", "nothing", "-r", "2"], tmp)
+    expect_exit(result, 2)
+    expect("no target named 'nothing'" in result.stderr, "unknown target not reported")
 
 
 def produce(icsflow, args, tmp):
@@ -512,6 +641,9 @@ CHECKS = {
     "version": check_version,
     "models-and-params": check_models_and_params,
     "params-doc-current": check_params_doc_current,
+    "compare": check_compare,
+    "run-precision": check_run_precision,
+    "seek-erlang-c": check_seek_erlang_c,
     "produce": produce,
 }
 

@@ -4,7 +4,7 @@
     check_results_layout.py RESULTS.h5 [--config CONFIG.toml]
 
 Results format 1.x:
-  /                 attributes: filetype, format_version [1, 0], program, program_version,
+  /                 attributes: filetype, format_version [1, 1], program, program_version,
                     git_commit, git_dirty, created_utc, command_line, model, config_path,
                     start_date, master_seed, replications, first_replication, threads, mpi_ranks,
                     library_versions
@@ -98,8 +98,8 @@ def check_root(c, f):
     c.check(f.attrs.get("filetype") == "icsflow-results", "filetype is not icsflow-results")
     c.check(f.attrs.get("program") == "icsflow", "program is not icsflow")
     version = np.asarray(f.attrs.get("format_version", []))
-    c.check(version.shape == (2,) and list(version) == [1, 0],
-            f"format_version is {version.tolist()}, expected [1, 0]")
+    c.check(version.shape == (2,) and list(version) == [1, 1],
+            f"format_version is {version.tolist()}, expected [1, 1]")
     c.check(f.attrs.get("git_dirty") in ("true", "false", "unknown"),
             "git_dirty is not true, false or unknown")
     c.check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", f.attrs.get("created_utc", ""))
@@ -316,7 +316,7 @@ def main():
         for problem in c.problems:
             print(f"  {problem}")
         return 1
-    print(f"{args.results}: layout conforms to results format 1.0")
+    print(f"{args.results}: layout conforms to results format 1.1")
     return 0
 
 

@@ -204,7 +204,8 @@ def check_briefing(f, script, results, tmp):
         f.check(matches_rounded(stated_count(high), expected["q95"]),
                 f"stated 95% point {high}, computed {expected['q95']:.1f}")
     for measure, (met, runs) in expected["met"].items():
-        pattern = (rf"{measure} activity \d+% \(target \d+%, met in (\d+) of (\d+) runs\)")
+        pattern = (rf"{measure} activity \d+% \(target \d+%, met in (\d+) of (\d+) runs: "
+                   rf"probability \d+%, 95% interval \d+% to \d+%\)")
         found = re.search(pattern, paragraph)
         if f.check(found is not None, f"the summary does not state the {measure} target"):
             f.check((int(found.group(1)), int(found.group(2))) == (met, runs),

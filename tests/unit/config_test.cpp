@@ -736,6 +736,116 @@ TEST(ConfigBase, MissingBasesCyclesAndBadBaseValues) {
     }
 }
 
+TEST(ConfigAppend, AnOverlayAddsElementsAfterTheBasesArrayWithoutRelistingThem) {
+    test::TempDir dir;
+    write_file(dir.file("base.toml"), kBase);
+    // A middle file appends one stage; the scenario appends another on top of it.
+    write_file(dir.file("middle.toml"),
+               "base = \"base.toml\"\n[[append.queueing.stages]]\nservers = 3\nservice_rate = "
+               "4.0\n");
+    write_file(dir.file("top.toml"),
+               "base = \"middle.toml\"\n[queueing]\narrival_rate = 2.0\n"
+               "[[append.queueing.stages]]\nservers = 5\nservice_rate = 6.0\n");
+    const LoadedScenario loaded = load_scenario(registry(), dir.file("top.toml"));
+    const auto& p =
+        dynamic_cast<const models::reference::QueueingScenario&>(*loaded.scenario).parameters();
+    ASSERT_EQ(p.stages.size(), 3U);
+    EXPECT_EQ(p.stages[0].servers, 10U);  // the base's, untouched
+    EXPECT_EQ(p.stages[1].servers, 3U);
+    EXPECT_EQ(p.stages[2].servers, 5U);
+    EXPECT_EQ(p.stages[2].service_rate, 6.0);
+    EXPECT_EQ(p.arrival_rate, 2.0);  // tables still merge key by key beside an append
+    EXPECT_EQ(loaded.resolved_text.find("append"), std::string::npos);
+
+    // An array the base does not have is created.
+    write_file(dir.file("classes.toml"),
+               "base = \"base.toml\"\n[[append.queueing.classes]]\nname = \"urgent\"\nshare = "
+               "1.0\n");
+    const LoadedScenario classes = load_scenario(registry(), dir.file("classes.toml"));
+    EXPECT_EQ(dynamic_cast<const models::reference::QueueingScenario&>(*classes.scenario)
+                  .parameters()
+                  .classes.at(0)
+                  .name,
+              "urgent");
+}
+
+TEST(ConfigAppend, BadOverlaysAreRefusedWithFileLineAndKey) {
+    test::TempDir dir;
+    write_file(dir.file("base.toml"), kBase);
+    const auto issues_of = [&](const std::string& name, const std::string& text) {
+        write_file(dir.file(name), text);
+        try {
+            static_cast<void>(ConfigDocument::load_file(dir.file(name)));
+        } catch (const ConfigError& e) {
+            return e.issues();
+        }
+        ADD_FAILURE() << name << ": no ConfigError";
+        return std::vector<ConfigIssue>{};
+    };
+    // Appending to something that is not an array.
+    const std::string scalar = "base = \"base.toml\"\n\n[append.queueing]\narrival_rate = [1.0]\n";
+    auto issues = issues_of("scalar.toml", scalar);
+    ASSERT_EQ(issues.size(), 1U) << all_issues(issues);
+    EXPECT_EQ(issues[0].file, dir.file("scalar.toml"));
+    EXPECT_EQ(issues[0].key, "append.queueing.arrival_rate");
+    EXPECT_EQ(issues[0].line, line_of(scalar, "arrival_rate"));
+    EXPECT_NE(issues[0].message.find("not an array"), std::string::npos);
+    // Replacing and appending the same array in one file.
+    const std::string both =
+        "base = \"base.toml\"\n[[queueing.stages]]\nservers = 1\n"
+        "service_rate = 1.0\n[[append.queueing.stages]]\nservers = 2\n"
+        "service_rate = 1.0\n";
+    issues = issues_of("both.toml", both);
+    ASSERT_EQ(issues.size(), 1U) << all_issues(issues);
+    EXPECT_EQ(issues[0].key, "append.queueing.stages");
+    EXPECT_NE(issues[0].message.find("both replaces"), std::string::npos);
+    // A value that is not an array of additions.
+    issues = issues_of("value.toml", "base = \"base.toml\"\n[append]\nqueueing = 3\n");
+    ASSERT_EQ(issues.size(), 1U) << all_issues(issues);
+    EXPECT_EQ(issues[0].key, "append.queueing");
+    EXPECT_EQ(issues[0].line, 3U);
+    // Appending without a base.
+    issues = issues_of("orphan.toml", "[run]\nseed = 1\n[[append.queueing.stages]]\nservers = 1\n");
+    ASSERT_EQ(issues.size(), 1U) << all_issues(issues);
+    EXPECT_EQ(issues[0].key, "append");
+    EXPECT_NE(issues[0].message.find("needs a base"), std::string::npos);
+}
+
+TEST(ConfigOverride, SetsANumberByKeyPathWithIndicesFromEitherEnd) {
+    test::TempDir dir;
+    write_file(dir.file("base.toml"), kBase);
+    write_file(dir.file("two.toml"),
+               "base = \"base.toml\"\n[[append.queueing.stages]]\nservers = 3\nservice_rate = "
+               "4.0\n");
+    const LoadedScenario loaded = load_scenario(registry(), dir.file("two.toml"),
+                                                {{"queueing.stages[-1].servers", 7.0},
+                                                 {"queueing.stages[0].service_rate", 2.5},
+                                                 {"queueing.arrival_rate", 3.0}});
+    const auto& p =
+        dynamic_cast<const models::reference::QueueingScenario&>(*loaded.scenario).parameters();
+    EXPECT_EQ(p.stages[1].servers, 7U);
+    EXPECT_EQ(p.stages[0].service_rate, 2.5);
+    EXPECT_EQ(p.arrival_rate, 3.0);
+    EXPECT_NE(loaded.resolved_text.find("servers=7"), std::string::npos);
+
+    ConfigDocument document = ConfigDocument::load_file(dir.file("two.toml"));
+    EXPECT_TRUE(document.holds_integer("queueing.stages[0].servers"));
+    EXPECT_FALSE(document.holds_integer("queueing.arrival_rate"));
+    const auto refused = [&](const std::string& key, double value) {
+        try {
+            document.override_number(key, value);
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.issues().at(0).key, key);
+            return e.issues().at(0).message;
+        }
+        return std::string("accepted");
+    };
+    EXPECT_NE(refused("queueing.nothing", 1.0).find("no such key"), std::string::npos);
+    EXPECT_NE(refused("queueing.stages[2].servers", 1.0).find("outside"), std::string::npos);
+    EXPECT_NE(refused("queueing.stages[0].servers", 1.5).find("whole number"), std::string::npos);
+    EXPECT_NE(refused("run.model", 1.0).find("not a number"), std::string::npos);
+}
+
 TEST(ConfigNumberMap, ReadsNamedNumbersInNameOrderAndChecksEachOne) {
     ParameterDictionary dictionary;
     ParamSpec shares = typed_param("shares", ParamType::number_map, TomlValue(TomlTable{}), "",

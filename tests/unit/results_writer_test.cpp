@@ -104,7 +104,7 @@ TEST(ResultsWriter, RoundTripOfDatasetsAndAttributes) {
     const h5::File file = h5::File::open_read_only(path);
     // Root attributes: identification and provenance.
     EXPECT_EQ(file.string_attribute("filetype"), "icsflow-results");
-    EXPECT_EQ(file.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 0}));
+    EXPECT_EQ(file.integer_attribute("format_version"), (std::vector<std::int64_t>{1, 1}));
     EXPECT_EQ(file.string_attribute("program"), "icsflow");
     EXPECT_EQ(file.string_attribute("program_version"), program_version());
     EXPECT_FALSE(file.string_attribute("program_version").empty());
@@ -306,7 +306,7 @@ TEST(ResultsInfo, DescribesResultsFilesAndRefusesOthers) {
     std::ostringstream out;
     describe_results_file(path, out);
     const std::string text = out.str();
-    EXPECT_NE(text.find("format:           icsflow-results 1.0"), std::string::npos) << text;
+    EXPECT_NE(text.find("format:           icsflow-results 1.1"), std::string::npos) << text;
     EXPECT_NE(text.find("master_seed:       42"), std::string::npos) << text;
     EXPECT_NE(text.find("/series/level"), std::string::npos) << text;
     EXPECT_NE(text.find("[2 x 3 x 2]"), std::string::npos) << text;

@@ -21,11 +21,18 @@ Beds::Beds(World& world) : w_(world), external_(world.stream("beds/external_supp
 void Beds::schedule_start(double start_time) {
     for (std::uint32_t h = 0; h < wards_.size(); ++h) {
         Ward& ward = wards_[h];
-        const HospitalParams& hospital = w_.p.hospitals[h];
-        ward.ring_fenced_capacity = hospital.elective_ring_fenced_beds;
-        ward.general_capacity = std::floor(
-            w_.t.bed_rules[h].level_at(w_.t.calendar, start_time, hospital.general_acute_beds));
+        set_levels(h, start_time);
         ward.change_points = w_.t.bed_rules[h].change_points(start_time, w_.t.horizon);
+        // Dated ring fences change the levels too: their dates join the bed changes' (sorted,
+        // once each, inside the run).
+        for (const double date : w_.t.ring_fence_dates(h)) {
+            if (date > start_time && date < w_.t.horizon) {
+                ward.change_points.push_back(date);
+            }
+        }
+        std::sort(ward.change_points.begin(), ward.change_points.end());
+        ward.change_points.erase(std::unique(ward.change_points.begin(), ward.change_points.end()),
+                                 ward.change_points.end());
         if (!ward.change_points.empty()) {
             w_.scheduler.schedule_at(ward.change_points.front(), sim::EventClass::capacity_change,
                                      kBedLevel, h);
@@ -34,10 +41,19 @@ void Beds::schedule_start(double start_time) {
     }
 }
 
+void Beds::set_levels(std::uint32_t hospital, double now) {
+    Ward& ward = wards_[hospital];
+    const ScenarioTables::RingFence fence = w_.t.ring_fence(hospital, now);
+    ward.ring_fenced_capacity = fence.beds;
+    ward.general_capacity =
+        std::max(0.0, std::floor(w_.t.bed_rules[hospital].level_at(
+                          w_.t.calendar, now, w_.p.hospitals[hospital].general_acute_beds)) -
+                          fence.from_general);
+}
+
 void Beds::capacity_changes(std::uint32_t hospital, double now) {
     Ward& ward = wards_[hospital];
-    ward.general_capacity = std::floor(w_.t.bed_rules[hospital].level_at(
-        w_.t.calendar, now, w_.p.hospitals[hospital].general_acute_beds));
+    set_levels(hospital, now);
     if (++ward.next_change < ward.change_points.size()) {
         w_.scheduler.schedule_at(ward.change_points[ward.next_change],
                                  sim::EventClass::capacity_change, kBedLevel, hospital);
@@ -131,8 +147,10 @@ void Beds::acute_care_ends(std::uint32_t id, double now) {
     patient.state = StayState::medically_fit;
     ++wards_[patient.hospital].medically_fit;
     record(patient.hospital, now);
-    w_.scheduler.schedule_in(patient.assessment_delay, sim::EventClass::release, kAssessmentEnds,
-                             id);
+    // The delay drawn on admission, scaled by the assessment policy in force today.
+    const double delay =
+        patient.assessment_delay * w_.t.assessment_delay_multiplier(patient.hospital, now);
+    w_.scheduler.schedule_in(delay, sim::EventClass::release, kAssessmentEnds, id);
 }
 
 void Beds::assessment_ends(std::uint32_t id, double now) {

@@ -55,6 +55,8 @@ class Beds {
         std::size_t next_change = 0;
     };
 
+    // General and ring-fenced beds in force at `now` (bed changes and ring fences by date).
+    void set_levels(std::uint32_t hospital, double now);
     void occupy(std::uint32_t id, bool ring_fenced, double now);
     void discharge(std::uint32_t id, double now);
     void admit_boarders(std::uint32_t hospital, double now);

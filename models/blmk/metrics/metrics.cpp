@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
+
+#include "models/blmk/metrics/targets.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -25,6 +28,12 @@ enum UnitStat : std::size_t {
 
 double ratio(double numerator, double denominator) {
     return denominator > 0.0 ? numerator / denominator : kNaN;
+}
+
+std::string format_threshold(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
 }
 
 }  // namespace
@@ -439,12 +448,24 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     summary("first_year_diagnostic_over_6_weeks_share",
             "first 12 months: mean share of the diagnostic list waiting 6+ weeks", "1", false);
     for (const TargetParams& target : p.analysis.targets) {
-        summary("target_" + target.name + "_ratio",
-                target.name + ": " + target.measure + " vs the same month a year earlier", "1",
-                true);
-        summary("target_" + target.name + "_met",
-                target.name + ": target met (1) or not (0); its mean is the probability", "1",
-                true);
+        const std::string measure = target_measure_name(static_cast<std::size_t>(target.measure));
+        summary("target_" + target.name + "_value",
+                target.name + ": " + measure + " in " +
+                    (target.month >= 0 ? t.months.label(static_cast<std::size_t>(target.month))
+                                       : std::string("?")),
+                target_is_ratio(target.measure) ? "1" : "pathways, beds or cases", true);
+        sim::SummarySpec met{"target_" + target.name + "_met",
+                             target.name + ": " + measure +
+                                 (target_is_at_least(target.measure) ? " at least " : " at most ") +
+                                 format_threshold(target.threshold) + " (1 met, 0 not)",
+                             "1", true};
+        met.indicator = true;
+        schema.add_summary(met);
+    }
+    if (p.analysis.targets.size() > 1) {
+        sim::SummarySpec all{"targets_all_met", "every target met (1) or not (0)", "1", true};
+        all.indicator = true;
+        schema.add_summary(all);
     }
     for (std::size_t s = 0; s < kStages; ++s) {
         const std::string stage = stage_name(s);
@@ -739,20 +760,48 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
         }
         set("first_year_diagnostic_over_6_weeks_share", ratio(share_sum, share_n));
     }
-    for (const TargetParams& target : p.analysis.targets) {
-        const std::size_t month = static_cast<std::size_t>(target.month);
-        std::size_t m = 0;
-        if (target.measure == "outpatient_activity") {
-            m = static_cast<std::size_t>(Phase3Measure::outpatient);
-        } else if (target.measure == "diagnostic_activity") {
-            m = static_cast<std::size_t>(Phase3Measure::diagnostic);
-        } else if (target.measure == "endoscopy_activity") {
-            m = static_cast<std::size_t>(Phase3Measure::endoscopy);
+    std::vector<SystemMonth> system(months);
+    for (std::size_t month = 0; month < months; ++month) {
+        SystemMonth& m = system[month];
+        const double* row = &monthly_.units[(month * units_ + all) * kUnitStats];
+        m.waiting_list = row[kTotal];
+        m.waiting_list_vs_prior_year = month >= 12 && whole(month) && whole(month - 12)
+                                           ? ratio(row[kTotal], list_at(month - 12))
+                                           : kNaN;
+        m.over_52_weeks = row[kOver52];
+        m.over_78_weeks = row[kOver78];
+        m.over_104_weeks = row[kOver104];
+        m.within_18_weeks_share = row[kWithin18];
+        double occupied = 0.0;
+        double available = 0.0;
+        double fit = 0.0;
+        double cancelled = 0.0;
+        for (std::size_t h = 0; h < hospitals_; ++h) {
+            occupied += beds_occupied_[h].monthly().mean(month);
+            available += beds_available_[h].monthly().mean(month);
+            fit += beds_fit_[h].monthly().mean(month);
+            cancelled += cancellations_.monthly(month, h);
         }
-        const double value = month < months ? vs_prior[month * kPhase3Measures + m] : kNaN;
-        set("target_" + target.name + "_ratio", value);
-        set("target_" + target.name + "_met",
-            std::isnan(value) ? kNaN : (value >= target.threshold ? 1.0 : 0.0));
+        m.bed_occupancy = ratio(occupied, available);
+        m.delayed_transfer_beds = fit;
+        m.cancellations = cancelled;
+        const auto prior = [&](Phase3Measure measure_id) {
+            return vs_prior[month * kPhase3Measures + static_cast<std::size_t>(measure_id)];
+        };
+        m.elective_activity_vs_prior_year = prior(Phase3Measure::elective);
+        m.outpatient_activity_vs_prior_year = prior(Phase3Measure::outpatient);
+        m.diagnostic_activity_vs_prior_year = prior(Phase3Measure::diagnostic);
+        m.endoscopy_activity_vs_prior_year = prior(Phase3Measure::endoscopy);
+    }
+    std::vector<double> met;
+    for (const TargetParams& target : p.analysis.targets) {
+        const double value = target_value(target, system);
+        met.push_back(target_met(target, value));
+        set("target_" + target.name + "_value", value);
+        set("target_" + target.name + "_met", met.back());
+    }
+    if (p.analysis.targets.size() > 1) {
+        set("targets_all_met", all_met(met));
     }
 }
 

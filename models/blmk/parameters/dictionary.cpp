@@ -4,6 +4,10 @@
 #include "models/blmk/parameters/dictionary.hpp"
 
 #include <limits>
+#include <string>
+#include <vector>
+
+#include "models/blmk/parameters/parameters.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -491,6 +495,33 @@ void add_changes(c::ParameterDictionary& d) {
           "Applies to emergency acute stays (true) or elective inpatient stays (false).",
           kScenario);
 
+    typed(d, "ring_fence_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
+          "Elective ring-fenced beds by date: while in force, a hospital in scope has `beds` "
+          "ring-fenced beds instead of hospitals.*.elective_ring_fenced_beds (the last change "
+          "listed wins where two overlap).",
+          kScenario);
+    typed(d, "ring_fence_changes[].label", ParamType::string, TomlValue(""), "",
+          "Free text for reports.", kScenario);
+    typed(d, "ring_fence_changes[].from", ParamType::date, c::required(), "date",
+          "First day in force.", kScenario);
+    typed(d, "ring_fence_changes[].to", ParamType::date, c::required(), "date",
+          "First day no longer in force.", kScenario);
+    scope(d, "ring_fence_changes[]", true, false, false);
+    number(d, "ring_fence_changes[].beds", c::required(), 0.0, 1e5, "beds",
+           "Ring-fenced elective beds while in force.", kScenario);
+    typed(d, "ring_fence_changes[].from_general", ParamType::boolean, TomlValue(false), "",
+          "true: the ring-fenced beds are taken out of the general beds (the hospital's beds "
+          "stay the same); false: they are added to them.",
+          kScenario);
+
+    typed(d, "assessment_delay_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
+          "Multipliers of the discharge assessment delay (emergency.assessment_delay) by date "
+          "and hospital: a patient found medically fit while one is in force waits that much "
+          "longer or shorter for the referral for support (overlapping changes multiply).",
+          kScenario);
+    dated(d, "assessment_delay_changes[]", "assessment-delay change");
+    scope(d, "assessment_delay_changes[]", true, false, false);
+
     typed(d, "discharge_mix_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
           "Discharge-pathway mix of emergency patients by date (home first).", kScenario);
     typed(d, "discharge_mix_changes[].from", ParamType::date, c::required(), "date",
@@ -541,18 +572,28 @@ void add_analysis(c::ParameterDictionary& d) {
         "Month whose waiting list is summarised as census_* (default: the 11th month).",
         kScenario)));
     typed(d, "analysis.targets", ParamType::table_array, TomlValue(TomlArray{}), "",
-          "Activity targets: met or not, in each replication (the probability of meeting one is "
-          "the mean over replications).",
+          "Targets of the plan, each met or not in each replication (the probability of meeting "
+          "one is the share of replications that meet it; `targets_all_met` is 1 when every "
+          "target is met). Measured on the whole system in the target's month.",
           kScenario);
     typed(d, "analysis.targets[].name", ParamType::string, c::required(), "", "Name.", kScenario);
+    std::vector<std::string> measures;
+    for (std::size_t m = 0; m < kTargetMeasures; ++m) {
+        measures.emplace_back(target_measure_name(m));
+    }
     d.add(c::choice_param(
-        "analysis.targets[].measure", c::required(),
-        {"elective_activity", "outpatient_activity", "diagnostic_activity", "endoscopy_activity"},
-        "Activity measured as % of the same month a year earlier.", kScenario));
+        "analysis.targets[].measure", c::required(), measures,
+        "At least the threshold: *_activity (a share of the same month a year earlier), "
+        "within_18_weeks_share. At most the threshold: waiting_list (pathways), "
+        "waiting_list_vs_prior_year (1 = no bigger than a year earlier), over_52_weeks, "
+        "over_78_weeks, over_104_weeks (pathways; 0 = nobody), bed_occupancy (share), "
+        "delayed_transfer_beds (mean beds in the month), cancellations (in the month).",
+        kScenario));
     typed(d, "analysis.targets[].month", ParamType::string, c::required(), "YYYY-MM",
-          "Month of the target.", kScenario);
-    number(d, "analysis.targets[].threshold", c::required(), 0.0, 10.0, "",
-           "Ratio to the same month a year earlier to reach (0.9 = 90%).", "seed 000:L1280-1283");
+          "Month of the target (stocks at its end, flows and means over it).", kScenario);
+    number(d, "analysis.targets[].threshold", c::required(), 0.0, 1e9, "",
+           "The level to reach or not exceed: a ratio (0.9 = 90%), a share or a count.",
+           "seed 000:L1280-1283 (activity)");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "models/blmk/parameters/parameters.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace icsflow::models::blmk {
 
@@ -30,6 +31,40 @@ const char* urgency_name(std::size_t u) {
 const char* age_band_name(std::size_t a) {
     static constexpr const char* names[] = {"under_65", "age_65_84", "age_85_plus"};
     return a < kAgeBands ? names[a] : "?";
+}
+
+const char* target_measure_name(std::size_t m) {
+    static constexpr const char* names[] = {
+        "elective_activity",     "outpatient_activity", "diagnostic_activity",
+        "endoscopy_activity",    "waiting_list",        "waiting_list_vs_prior_year",
+        "over_52_weeks",         "over_78_weeks",       "over_104_weeks",
+        "within_18_weeks_share", "bed_occupancy",       "delayed_transfer_beds",
+        "cancellations"};
+    static_assert(std::size(names) == kTargetMeasures);
+    return m < kTargetMeasures ? names[m] : "?";
+}
+
+bool target_is_at_least(TargetMeasure m) {
+    switch (m) {
+        case TargetMeasure::elective_activity:
+        case TargetMeasure::outpatient_activity:
+        case TargetMeasure::diagnostic_activity:
+        case TargetMeasure::endoscopy_activity:
+        case TargetMeasure::within_18_weeks_share:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool target_uses_prior_year(TargetMeasure m) {
+    return m == TargetMeasure::waiting_list_vs_prior_year ||
+           (target_is_at_least(m) && m != TargetMeasure::within_18_weeks_share);
+}
+
+bool target_is_ratio(TargetMeasure m) {
+    return target_uses_prior_year(m) || m == TargetMeasure::within_18_weeks_share ||
+           m == TargetMeasure::bed_occupancy;
 }
 
 const char* modality_name(std::size_t m) {

@@ -177,6 +177,21 @@ struct LosChange {
     DatedMultiplier multiplier;
 };
 
+// Ring-fenced elective beds by date and hospital (a dated policy lever).
+struct RingFenceChange {
+    Scope scope;  // hospitals
+    double from = 0.0;
+    double to = 0.0;
+    double beds = 0.0;
+    bool from_general = false;  // taken out of the general beds (true) or added to them
+};
+
+// The discharge assessment delay multiplied by date and hospital (a dated policy lever).
+struct AssessmentDelayChange {
+    Scope scope;  // hospitals
+    DatedMultiplier multiplier;
+};
+
 struct DischargeMixChange {
     double from = 0.0;
     double to = 0.0;
@@ -316,10 +331,37 @@ struct InitialListParams {
     std::array<double, kWaitBands> follow_up_share_by_band{};
 };
 
+// What a plan's target is stated on, for the whole system in the target's month.
+enum class TargetMeasure : std::uint8_t {
+    elective_activity = 0,       // activity / the same month a year earlier, at least
+    outpatient_activity,         // ...
+    diagnostic_activity,         // ...
+    endoscopy_activity,          // ...
+    waiting_list,                // incomplete pathways at the month's end, at most
+    waiting_list_vs_prior_year,  // the list / the list a year earlier, at most (1: not growing)
+    over_52_weeks,               // pathways waiting over 52 weeks at the month's end, at most
+    over_78_weeks,               // ...
+    over_104_weeks,              // ...
+    within_18_weeks_share,       // share of the list within 18 weeks, at least
+    bed_occupancy,               // mean G&A occupancy of the month (share), at most
+    delayed_transfer_beds,       // mean beds held by medically fit patients, at most
+    cancellations,               // on-the-day cancellations in the month, at most
+    count
+};
+inline constexpr std::size_t kTargetMeasures = static_cast<std::size_t>(TargetMeasure::count);
+[[nodiscard]] const char* target_measure_name(std::size_t m);
+// True when the target is met by reaching at least the threshold (activity, 18-week share);
+// false when it is met by staying at or below it (lists, long waits, occupancy, ...).
+[[nodiscard]] bool target_is_at_least(TargetMeasure m);
+// True when the measure compares a month with the same month a year earlier.
+[[nodiscard]] bool target_uses_prior_year(TargetMeasure m);
+// True for shares and ratios (threshold at most 10), false for counts.
+[[nodiscard]] bool target_is_ratio(TargetMeasure m);
+
 struct TargetParams {
     std::string name;
-    std::string measure;  // elective_activity, outpatient_activity, diagnostic_activity
-    int month = 0;        // month index
+    TargetMeasure measure = TargetMeasure::elective_activity;
+    int month = 0;  // month index
     double threshold = 0.0;
 };
 
@@ -357,6 +399,8 @@ struct BlmkParameters {
     std::vector<CapacityChange> capacity_changes;
     std::vector<DemandChange> demand_changes;
     std::vector<LosChange> los_changes;
+    std::vector<AssessmentDelayChange> assessment_delay_changes;
+    std::vector<RingFenceChange> ring_fence_changes;
     std::vector<DischargeMixChange> discharge_mix_changes;
     std::vector<CommunityChange> community_changes;
     std::vector<IndependentSectorContract> independent_sector;

@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "sim/io/io_error.hpp"
@@ -683,6 +684,28 @@ class Reader {
             p_.los_changes.push_back(std::move(change));
         }
 
+        for (ConfigNode& node : root_.table_array("ring_fence_changes")) {
+            RingFenceChange change;
+            static_cast<void>(node.string("label"));
+            change.scope = read_scope(node, true, false, false);
+            change.from = day(node, "from");
+            change.to = day(node, "to");
+            change.beds = node.number("beds");
+            change.from_general = node.boolean("from_general");
+            if (!(change.to > change.from)) {
+                node.error("to", "must be after `from`");
+            }
+            p_.ring_fence_changes.push_back(std::move(change));
+        }
+
+        for (ConfigNode& node : root_.table_array("assessment_delay_changes")) {
+            AssessmentDelayChange change;
+            static_cast<void>(node.string("label"));
+            change.scope = read_scope(node, true, false, false);
+            read_dated(node, change.multiplier);
+            p_.assessment_delay_changes.push_back(std::move(change));
+        }
+
         for (ConfigNode& node : root_.table_array("discharge_mix_changes")) {
             DischargeMixChange change;
             change.from = day(node, "from");
@@ -777,17 +800,30 @@ class Reader {
         if (analysis.has("census_month")) {
             p_.analysis.census_month = std::max(0, month_index(analysis, "census_month"));
         }
+        std::set<std::string> target_names;
         for (ConfigNode& node : analysis.table_array("targets")) {
             TargetParams t;
             t.name = node.string("name");
-            t.measure = node.string("measure");
+            if (!target_names.insert(t.name).second) {
+                node.error("name", "duplicate target name '" + t.name + "'");
+            }
+            const std::string measure = node.string("measure");
+            for (std::size_t m = 0; m < kTargetMeasures; ++m) {
+                if (measure == target_measure_name(m)) {
+                    t.measure = static_cast<TargetMeasure>(m);
+                }
+            }
             t.month = month_index(node, "month");
-            if (t.month >= 0 && t.month < 12) {
+            if (target_uses_prior_year(t.measure) && t.month >= 0 && t.month < 12) {
                 node.error("month",
                            "must be at least 12 months after the start (it is "
                            "compared with the same month a year earlier)");
             }
             t.threshold = node.number("threshold");
+            if (target_is_ratio(t.measure) && t.threshold > 10.0) {
+                node.error("threshold", "a ratio or share: at most 10 (got " +
+                                            std::to_string(t.threshold) + ")");
+            }
             p_.analysis.targets.push_back(std::move(t));
         }
     }

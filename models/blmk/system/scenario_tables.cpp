@@ -374,6 +374,37 @@ double ScenarioTables::los_multiplier(std::uint32_t hospital, std::uint32_t spec
     return factor;
 }
 
+ScenarioTables::RingFence ScenarioTables::ring_fence(std::uint32_t hospital, double time) const {
+    RingFence fence{p.hospitals[hospital].elective_ring_fenced_beds, 0.0};
+    for (const RingFenceChange& change : p.ring_fence_changes) {
+        if (change.scope.hospital(hospital) && time >= change.from && time < change.to) {
+            fence = {change.beds, change.from_general ? change.beds : 0.0};
+        }
+    }
+    return fence;
+}
+
+std::vector<double> ScenarioTables::ring_fence_dates(std::uint32_t hospital) const {
+    std::vector<double> dates;
+    for (const RingFenceChange& change : p.ring_fence_changes) {
+        if (change.scope.hospital(hospital)) {
+            dates.push_back(change.from);
+            dates.push_back(change.to);
+        }
+    }
+    return dates;
+}
+
+double ScenarioTables::assessment_delay_multiplier(std::uint32_t hospital, double time) const {
+    double factor = 1.0;
+    for (const AssessmentDelayChange& change : p.assessment_delay_changes) {
+        if (change.scope.hospital(hospital)) {
+            factor *= dated_factor(change.multiplier, calendar, time);
+        }
+    }
+    return factor;
+}
+
 const std::array<double, kDischargePathways>& ScenarioTables::discharge_mix(std::size_t age,
                                                                             double time) const {
     for (auto it = p.discharge_mix_changes.rbegin(); it != p.discharge_mix_changes.rend(); ++it) {

@@ -81,6 +81,17 @@ struct ScenarioTables {
     }
 
     [[nodiscard]] double dna_probability(bool first, double time) const;
+    // Ring-fenced elective beds of `hospital` at `time`, and how many of them are taken out of
+    // the general beds.
+    struct RingFence {
+        double beds = 0.0;
+        double from_general = 0.0;
+    };
+    [[nodiscard]] RingFence ring_fence(std::uint32_t hospital, double time) const;
+    // The times the ring fence of `hospital` changes (unsorted, may repeat).
+    [[nodiscard]] std::vector<double> ring_fence_dates(std::uint32_t hospital) const;
+    // The discharge assessment delay of a patient found medically fit at `time`: a multiplier.
+    [[nodiscard]] double assessment_delay_multiplier(std::uint32_t hospital, double time) const;
     [[nodiscard]] double los_multiplier(std::uint32_t hospital, std::uint32_t specialty,
                                         bool emergency, double time) const;
     [[nodiscard]] const std::array<double, kDischargePathways>& discharge_mix(std::size_t age,
