@@ -5,9 +5,9 @@ set -eu
 
 packages="build-essential cmake ninja-build pkg-config git
 libboost-dev libnlopt-cxx-dev libeigen3-dev libtbb-dev libcli11-dev libtoml11-dev libhdf5-dev hdf5-tools libgtest-dev
-libsimgrid-dev libopenmpi-dev openmpi-bin
+libsimgrid-dev libopenmpi-dev openmpi-bin slurm-wlm munge
 clang libclang-rt-14-dev
-python3 python3-h5py python3-numpy python3-matplotlib
+python3 python3-h5py python3-numpy python3-matplotlib time
 chromium"
 
 missing=""

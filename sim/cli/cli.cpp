@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -18,14 +19,17 @@
 
 #include "sim/analysis/estimates.hpp"
 #include "sim/calibration/calibrator.hpp"
+#include "sim/cli/cluster_commands.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/cli/seek_command.hpp"
+#include "sim/io/checkpoint.hpp"
 #include "sim/io/io_error.hpp"
 #include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_writer.hpp"
+#include "sim/runner/batch_distributor.hpp"
 #include "sim/runner/batch_runner.hpp"
 #include "sim/runner/precision.hpp"
 
@@ -73,6 +77,15 @@ struct RunOptions {
     std::string progress = "auto";
     bool force = false;
     PrecisionOptions precision{};  // precision.relative > 0: replications by precision
+    std::uint64_t replication_offset = 0;
+    bool resume = false;
+    std::string distribution = "chunks";
+};
+
+// A command line that parses but asks for something impossible (exit code 2).
+class UsageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
 };
 
 // The [run] dictionary's range for `key`: a command-line value obeys the same bounds as the
@@ -152,11 +165,14 @@ void print_time_index_summary(const OutputSchema& schema, const SummarySpec& spe
 void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
                    const BatchReport& report) {
     const OutputSchema& schema = loaded.scenario->schema();
+    const std::string layout =
+        (report.ranks > 1 ? std::to_string(report.ranks) + " ranks x " : std::string()) +
+        std::to_string(report.threads) + " threads";
     std::printf(
-        "%s: %llu replications of %s (%s to %s), %d threads, %.2f s, %.3g events/s\n",
+        "%s: %llu replications of %s (%s to %s), %s, %.2f s, %.3g events/s\n",
         writer.path().c_str(), static_cast<unsigned long long>(report.completed),
         loaded.run.model.c_str(), format_date(loaded.run.start_date).c_str(),
-        format_date(loaded.run.end_date).c_str(), report.threads, report.wall_seconds,
+        format_date(loaded.run.end_date).c_str(), layout.c_str(), report.wall_seconds,
         report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
     bool header = false;
     for (std::size_t s = 0; s < schema.summaries().size(); ++s) {
@@ -193,18 +209,109 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
     }
 }
 
+// Where an interrupted batch keeps its finished replications (`--resume` finishes it).
+std::string checkpoint_path(const std::string& output) {
+    return output + ".checkpoint";
+}
+
+// The replications of `all` that `checkpoint` does not hold, in order.
+std::vector<std::uint64_t> unfinished(const std::vector<std::uint64_t>& all,
+                                      const Checkpoint& checkpoint) {
+    std::vector<std::uint64_t> left;
+    for (const std::uint64_t replication : all) {
+        if (checkpoint.finished().count(replication) == 0) {
+            left.push_back(replication);
+        }
+    }
+    return left;
+}
+
+// Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
+BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& options,
+                          BatchOptions batch, const Provenance& provenance,
+                          const std::string& output, double setup_seconds,
+                          OverwritePolicy overwrite, BatchDistributor& distributor,
+                          std::optional<ResultsWriter>& writer) {
+    ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                        format_date(loaded.run.start_date), loaded.base_files};
+    writer.emplace(output, loaded.scenario->schema(), provenance, record, overwrite);
+    const std::string identity =
+        checkpoint_identity(loaded.run.model, batch.master_seed, batch.first_replication,
+                            batch.replications, loaded.resolved_text);
+    const std::string kept = checkpoint_path(output);
+    const bool resuming = options.resume && std::filesystem::exists(kept);
+    Checkpoint checkpoint =
+        resuming ? Checkpoint::reopen(kept, identity) : Checkpoint::start(kept, identity);
+    if (resuming) {
+        std::cerr << "icsflow: resuming from " << kept << ": " << checkpoint.finished().size()
+                  << " of " << batch.replications << " replications already finished\n";
+    }
+    std::vector<std::uint64_t> work = unfinished(batch.work_list(), checkpoint);
+    distributor.share(work);
+    batch.only = std::move(work);
+
+    CheckpointedSink sink(checkpoint, loaded.scenario->schema(), *writer);
+    try {
+        BatchReport report = distributor.run(*loaded.scenario, batch, &sink, &g_interrupted);
+        sink.finish();
+        if (sink.replayed() > 0) {
+            std::cerr << "icsflow: " << sink.replayed() << " replications taken from " << kept
+                      << ", " << report.completed << " computed now\n";
+        }
+        report.setup_seconds = setup_seconds;
+        writer->commit(report);
+        checkpoint.remove();
+        return report;
+    } catch (const BatchCancelled&) {
+        if (checkpoint.finished().empty()) {
+            checkpoint.remove();
+        } else {
+            std::cerr << "\nicsflow: " << checkpoint.finished().size() << " of "
+                      << batch.replications << " replications finished and are kept in " << kept
+                      << "; run again with --resume to finish the batch";
+        }
+        throw;
+    }
+}
+
 int command_run(const RunOptions& options, const ModelRegistry& registry,
-                const std::string& command_line) {
+                const std::string& command_line, BatchDistributor& distributor) {
     // Installed before the results file is created: a signal from the moment the partial file
     // exists must reach the batch (which then stops and removes the partial file), not kill the
     // process with the partial file left behind.
     install_signal_handlers();
+    const auto setup_start = std::chrono::steady_clock::now();
     LoadedScenario loaded = load_scenario(registry, options.config);
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
     const std::uint64_t seed = options.seed ? *seed_from_text(*options.seed) : loaded.run.seed;
     const int threads = resolve_thread_count(options.threads);
+    if (options.precision.relative > 0.0 &&
+        (distributor.ranks() > 1 || options.resume || options.replication_offset > 0)) {
+        throw UsageError("--precision runs in one process from replication 0: it cannot be "
+                         "combined with MPI ranks, --resume or --replication-offset");
+    }
+    if (options.resume && options.output.empty()) {
+        throw UsageError("--resume needs the results file of the interrupted run (-o FILE.h5)");
+    }
     const std::string output =
         options.output.empty() ? default_output_path(options.config) : options.output;
+
+    BatchOptions batch;
+    batch.master_seed = seed;
+    batch.first_replication = options.replication_offset;
+    batch.replications = replications;
+    batch.threads = threads;
+    batch.distribution = distribution_policy_from_string(options.distribution);
+    if (distributor.rank() != 0) {
+        std::vector<std::uint64_t> work;
+        distributor.share(work);
+        batch.only = std::move(work);
+        batch.progress = ProgressMode::none;
+        distributor.run(*loaded.scenario, batch, nullptr, &g_interrupted);
+        return kExitOk;
+    }
+    batch.progress = progress_mode_from_string(options.progress);
+
     const OverwritePolicy overwrite =
         options.force ? OverwritePolicy::replace : OverwritePolicy::refuse;
     prepare_output_path(output, overwrite);
@@ -215,16 +322,12 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     provenance.config_path = loaded.config_path;
     provenance.master_seed = seed;
     provenance.replications = replications;
+    provenance.first_replication = options.replication_offset;
     provenance.threads = threads;
     provenance.uncertainty = loaded.uncertainty();
-    ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
-                        format_date(loaded.run.start_date), loaded.base_files};
-
-    BatchOptions batch;
-    batch.master_seed = seed;
-    batch.replications = replications;
-    batch.threads = threads;
-    batch.progress = progress_mode_from_string(options.progress);
+    provenance.mpi_ranks = distributor.ranks();
+    const double setup_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
     if (options.precision.relative > 0.0) {
         // Replications in blocks until the headline figures are precise enough; the file then
@@ -232,6 +335,8 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
         PrecisionRun run =
             run_to_precision(*loaded.scenario, batch, options.precision, &g_interrupted);
         provenance.replications = run.sink.results.size();
+        const ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                                  format_date(loaded.run.start_date), loaded.base_files};
         ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
         for (std::size_t i = 0; i < run.sink.results.size(); ++i) {
             writer.consume(run.sink.replications[i], std::move(run.sink.results[i]));
@@ -245,10 +350,10 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
         return kExitOk;
     }
 
-    ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
-    const BatchReport report = run_batch(*loaded.scenario, batch, writer, &g_interrupted);
-    writer.commit(report);
-    print_summary(loaded, writer, report);
+    std::optional<ResultsWriter> writer;
+    const BatchReport report = run_into_file(loaded, options, batch, provenance, output,
+                                             setup_seconds, overwrite, distributor, writer);
+    print_summary(loaded, *writer, report);
     return kExitOk;
 }
 
@@ -335,6 +440,12 @@ int command_params(const std::string& model_name, const ModelRegistry& registry)
 }  // namespace
 
 int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
+    SingleProcess single;
+    return run_command_line(argc, argv, registry, single);
+}
+
+int run_command_line(int argc, char** argv, const ModelRegistry& registry,
+                     BatchDistributor& distributor) {
     CLI::App app{
         "icsflow: parallel discrete-event simulation of patient flow in an integrated "
         "care system"};
@@ -404,6 +515,30 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         ->check(CLI::NonNegativeNumber);
     seek->add_option("-o,--output", seek_options.output,
                      "Evaluations as JSON (default: results/seek-<config-name>-<UTC time>.json)");
+
+    run->add_option("--replication-offset", run_options.replication_offset,
+                    "Index of the first replication: computes replications K..K+R-1 of the "
+                    "whole batch (job arrays; join the parts with `icsflow merge`)");
+    run->add_flag("--resume", run_options.resume,
+                  "Finish an interrupted batch from its checkpoint (<output>.checkpoint)");
+    run->add_option("--distribution", run_options.distribution,
+                    "How MPI ranks share replications: chunks (on request) or blocks (default: "
+                    "chunks)")
+        ->check(CLI::IsMember({"blocks", "chunks"}));
+
+    MergeOptions merge_options;
+    CLI::App* merge = app.add_subcommand(
+        "merge", "Join results files of disjoint replication ranges of one batch into one file");
+    merge->add_option("parts", merge_options.parts, "Results files (HDF5)")->required();
+    merge->add_option("-o,--output", merge_options.output, "Merged results file")->required();
+
+    // Parsed by the planner program itself (exec_plan_cluster): everything after the name.
+    CLI::App* plan = app.add_subcommand(
+        "plan-cluster",
+        "Predict a batch's wall time on a cluster (SimGrid) for several ranks x threads "
+        "layouts; `icsflow plan-cluster --help` for its options");
+    plan->prefix_command();
+    plan->set_help_flag();
 
     std::string validate_config;
     CLI::App* validate = app.add_subcommand("validate",
@@ -494,9 +629,24 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
         return kExitUsage;
     }
 
+    // Under MPI a rank that fails must take the others down with it (they would wait for it),
+    // except for configuration and usage errors, which every rank finds alike and which rank 0
+    // alone prints.
+    const bool speaks = distributor.rank() == 0;
+    const auto fail = [&](int code) {
+        distributor.abort_all(code);
+        return code;
+    };
     try {
         if (run->parsed()) {
-            return command_run(run_options, registry, join_command_line(argc, argv));
+            return command_run(run_options, registry, join_command_line(argc, argv), distributor);
+        }
+        if (merge->parsed()) {
+            merge_options.command_line = join_command_line(argc, argv);
+            return command_merge(merge_options);
+        }
+        if (plan->parsed()) {
+            exec_plan_cluster(plan->remaining());
         }
         if (validate->parsed()) {
             return command_validate(validate_config, registry);
@@ -552,32 +702,47 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
             return kExitOk;
         }
     } catch (const config::ConfigError& e) {
-        std::cerr << e.what();
-        std::cerr << "icsflow: the configuration has " << e.issues().size()
-                  << (e.issues().size() == 1 ? " error\n" : " errors\n");
-        return kExitInvalidConfig;
+        if (speaks) {
+            std::cerr << e.what();
+            std::cerr << "icsflow: the configuration has " << e.issues().size()
+                      << (e.issues().size() == 1 ? " error\n" : " errors\n");
+        }
+        return kExitInvalidConfig;  // the same on every rank: each ends by itself
     } catch (const config::ConfigFileError& e) {
-        std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        if (speaks) {
+            std::cerr << "icsflow: " << e.what() << '\n';
+        }
+        return fail(kExitIoError);
+    } catch (const UsageError& e) {
+        if (speaks) {
+            std::cerr << "icsflow: " << e.what() << '\n';
+        }
+        return kExitUsage;  // the same on every rank
     } catch (const IoError& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        return fail(kExitIoError);
     } catch (const std::invalid_argument& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitUsage;
+        return fail(kExitUsage);
     } catch (const std::filesystem::filesystem_error& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitIoError;
+        return fail(kExitIoError);
     } catch (const UnpairableResults& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
         return kExitNotComparable;
     } catch (const BatchCancelled&) {
-        std::cerr << "\nicsflow: interrupted by " << signal_name(g_signal.load())
-                  << "; no results file was written\n";
+        // Every rank has stopped together (the batch ends on all of them): no abort needed.
+        if (speaks) {
+            const int signal_number = g_signal.load();
+            std::cerr << "\nicsflow: interrupted by "
+                      << (signal_number != 0 ? signal_name(signal_number)
+                                             : std::string("a signal to another rank"))
+                      << "; no results file was written\n";
+        }
         return kExitFailure;
     } catch (const std::exception& e) {
         std::cerr << "icsflow: error: " << e.what() << '\n';
-        return kExitFailure;
+        return fail(kExitFailure);
     }
     return kExitUsage;
 }

@@ -210,6 +210,62 @@ void Object::set_attribute(const std::string& name, const std::vector<std::strin
     check(H5Awrite(attribute.id(), type.id(), pointers.data()), "write attribute " + name);
 }
 
+namespace {
+
+herr_t collect_attribute_name(hid_t /*location*/, const char* name, const H5A_info_t* /*info*/,
+                              void* names) {
+    static_cast<std::vector<std::string>*>(names)->emplace_back(name);
+    return 0;
+}
+
+}  // namespace
+
+std::vector<std::string> Object::attribute_names() const {
+    std::vector<std::string> names;
+    hsize_t index = 0;
+    check(H5Aiterate2(id(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute_name, &names),
+          "list attributes");
+    return names;
+}
+
+void Object::copy_attribute_to(const std::string& name, Object& target) const {
+    H5T_class_t type_class = H5T_NO_CLASS;
+    bool scalar = false;
+    {
+        Handle attribute(H5Aopen(id(), name.c_str(), H5P_DEFAULT), H5Aclose,
+                         ("open attribute " + name).c_str());
+        Handle type(H5Aget_type(attribute.id()), H5Tclose, "attribute type");
+        Handle space(H5Aget_space(attribute.id()), H5Sclose, "attribute space");
+        type_class = H5Tget_class(type.id());
+        scalar = H5Sget_simple_extent_type(space.id()) == H5S_SCALAR;
+    }
+    switch (type_class) {
+        case H5T_STRING:
+            if (scalar) {
+                target.set_attribute(name, string_attribute(name));
+            } else {
+                target.set_attribute(name, string_array_attribute(name));
+            }
+            return;
+        case H5T_INTEGER:
+            if (scalar) {
+                target.set_attribute(name, integer_attribute(name).at(0));
+            } else {
+                target.set_attribute(name, integer_attribute(name));
+            }
+            return;
+        case H5T_FLOAT:
+            if (scalar) {
+                target.set_attribute(name, double_attribute(name).at(0));
+            } else {
+                target.set_attribute(name, double_attribute(name));
+            }
+            return;
+        default:
+            fail("copy attribute " + name + ": unsupported type");
+    }
+}
+
 bool Object::has_attribute(const std::string& name) const {
     const htri_t exists = H5Aexists(id(), name.c_str());
     if (exists < 0) {
@@ -355,6 +411,17 @@ std::vector<double> Dataset::read_doubles() const {
     check(H5Dread(id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
           "read dataset");
     return values;
+}
+
+void Dataset::read_block(const std::vector<hsize_t>& offset, const std::vector<hsize_t>& count,
+                         double* values) const {
+    Handle file_space(H5Dget_space(id()), H5Sclose, "dataset space");
+    check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, offset.data(), nullptr, count.data(),
+                              nullptr),
+          "select block");
+    Handle memory_space = simple_space(count);
+    check(H5Dread(id(), H5T_NATIVE_DOUBLE, memory_space.id(), file_space.id(), H5P_DEFAULT, values),
+          "read block");
 }
 
 std::vector<std::int64_t> Dataset::read_integers() const {

@@ -63,6 +63,9 @@ class Object {
     [[nodiscard]] std::vector<std::string> string_array_attribute(const std::string& name) const;
     [[nodiscard]] std::vector<std::int64_t> integer_attribute(const std::string& name) const;
     [[nodiscard]] std::vector<double> double_attribute(const std::string& name) const;
+    [[nodiscard]] std::vector<std::string> attribute_names() const;
+    // Copies attribute `name` (any type and shape) onto `target`, replacing one of that name.
+    void copy_attribute_to(const std::string& name, Object& target) const;
 
   protected:
     Object() = default;
@@ -91,6 +94,9 @@ class Dataset : public Object {
     void write_all(const std::vector<std::string>& values);
 
     [[nodiscard]] std::vector<double> read_doubles() const;
+    // Reads the block starting at `offset` with extent `count` into `values` (row-major).
+    void read_block(const std::vector<hsize_t>& offset, const std::vector<hsize_t>& count,
+                    double* values) const;
     [[nodiscard]] std::vector<std::int64_t> read_integers() const;
     [[nodiscard]] std::vector<std::string> read_strings() const;
 

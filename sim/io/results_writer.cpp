@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "sim/io/io_error.hpp"
+#include "sim/runner/result_codec.hpp"
 
 namespace icsflow::sim {
 
@@ -228,6 +229,8 @@ void ResultsWriter::consume(std::uint64_t replication, ReplicationResult&& resul
     replication_axis_.write_block({row}, {1}, &index);
     wall_seconds_.push_back(result.wall_seconds);
     events_.push_back(static_cast<std::int64_t>(result.events));
+    bytes_.push_back(static_cast<std::int64_t>(result_bytes(result)));
+    cpu_seconds_.push_back(result.cpu_seconds);
     ++written_;
 }
 
@@ -264,6 +267,7 @@ void ResultsWriter::commit(const BatchReport& report) {
         "events_per_second",
         report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
     runtime.set_attribute("threads", static_cast<std::int64_t>(report.threads));
+    write_runtime_costs(runtime, replication_scale, report);
 
     file_.flush();
     close_file();
@@ -274,6 +278,24 @@ void ResultsWriter::commit(const BatchReport& report) {
         throw;
     }
     committed_ = true;
+}
+
+void ResultsWriter::write_runtime_costs(h5::Group& runtime, const h5::Dataset& replication_scale,
+                                        const BatchReport& report) {
+    h5::Dataset bytes = runtime.create_dataset("bytes", h5::ElementType::int64, {replications_});
+    bytes.write_all(bytes_);
+    bytes.set_attribute("units", "By");
+    bytes.set_attribute("long_name", "bytes of results of each replication, before compression");
+    bytes.attach_scale(replication_scale, 0);
+    h5::Dataset cpu =
+        runtime.create_dataset("cpu_seconds", h5::ElementType::float64, {replications_});
+    cpu.write_all(cpu_seconds_);
+    cpu.set_attribute("units", "s");
+    cpu.set_attribute("long_name", "CPU time of the thread that ran each replication");
+    cpu.attach_scale(replication_scale, 0);
+    runtime.set_attribute("ranks", static_cast<std::int64_t>(report.ranks));
+    runtime.set_attribute("sink_seconds", report.sink_seconds);
+    runtime.set_attribute("setup_seconds", report.setup_seconds);
 }
 
 }  // namespace icsflow::sim

@@ -64,6 +64,9 @@ class ResultsWriter : public ResultSink {
     void create_summaries();
     void close_file() noexcept;
     void discard() noexcept;
+    // /runtime additions for planning a batch: bytes per replication, ranks, time spent writing.
+    void write_runtime_costs(h5::Group& runtime, const h5::Dataset& replication_scale,
+                             const BatchReport& report);
 
     std::string path_;
     std::string part_path_;
@@ -79,6 +82,8 @@ class ResultsWriter : public ResultSink {
     std::vector<std::vector<double>> values_;
     std::vector<double> wall_seconds_;
     std::vector<std::int64_t> events_;
+    std::vector<std::int64_t> bytes_;
+    std::vector<double> cpu_seconds_;
     std::uint64_t written_ = 0;
     bool committed_ = false;
 };

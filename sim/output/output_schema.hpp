@@ -102,6 +102,7 @@ struct ReplicationResult {
     std::vector<std::vector<double>> series;
     std::vector<double> summaries;
     double wall_seconds = 0.0;
+    double cpu_seconds = 0.0;  // CPU time of the thread that ran it
     std::uint64_t events = 0;
 
     // Buffers of the right sizes, series filled with NaN (no value) and summaries with NaN.

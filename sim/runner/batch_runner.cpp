@@ -12,9 +12,37 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
+#include "sim/runner/replication_timer.hpp"
+
 namespace icsflow::sim {
+
+const char* to_string(DistributionPolicy policy) {
+    return policy == DistributionPolicy::blocks ? "blocks" : "chunks";
+}
+
+DistributionPolicy distribution_policy_from_string(const std::string& text) {
+    if (text == "blocks") {
+        return DistributionPolicy::blocks;
+    }
+    if (text == "chunks") {
+        return DistributionPolicy::chunks;
+    }
+    throw std::invalid_argument("unknown distribution policy '" + text + "'");
+}
+
+std::vector<std::uint64_t> BatchOptions::work_list() const {
+    if (only) {
+        return *only;
+    }
+    std::vector<std::uint64_t> list(replications);
+    for (std::uint64_t i = 0; i < replications; ++i) {
+        list[i] = first_replication + i;
+    }
+    return list;
+}
 
 int resolve_thread_count(int threads) {
     if (threads > 0) {
@@ -47,7 +75,8 @@ constexpr std::uint64_t kLeadPerThread = 4;
 BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, ResultSink& sink,
                       const std::atomic<bool>* cancel) {
     const int threads = resolve_thread_count(options.threads);
-    const std::uint64_t count = options.replications;
+    const std::vector<std::uint64_t> work = options.work_list();
+    const std::uint64_t count = work.size();
     const auto start = std::chrono::steady_clock::now();
 
     BatchState state;
@@ -71,12 +100,11 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
             }
             ReplicationContext context;
             context.master_seed = options.master_seed;
-            context.replication = options.first_replication + offset;
+            context.replication = work[offset];
             context.cancel = &state.stop;
-            const auto rep_start = std::chrono::steady_clock::now();
+            const ReplicationTimer timer;
             ReplicationResult result = scenario.run(context);
-            result.wall_seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - rep_start).count();
+            timer.record(result);
             if (state.stop.load()) {
                 return;
             }
@@ -148,14 +176,21 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
         if (cancel != nullptr && cancel->load()) {
             state.stop = true;
         }
-        if (in_order && !state.stop.load()) {
+        if (in_order && state.stop.load()) {
+            std::lock_guard lock(state.mutex);
+            state.ready.emplace(next_to_sink, std::move(*in_order));  // kept below
+        } else if (in_order) {
             report.events += in_order->events;
+            const auto sink_start = std::chrono::steady_clock::now();
             try {
-                sink.consume(options.first_replication + next_to_sink, std::move(*in_order));
+                sink.consume(work[next_to_sink], std::move(*in_order));
             } catch (...) {
                 sink_failure = std::current_exception();
                 state.stop = true;
             }
+            report.sink_seconds +=
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - sink_start)
+                    .count();
             ++next_to_sink;
             report.completed = next_to_sink;
         }
@@ -165,7 +200,7 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
         }
         state.room.notify_all();
         progress.update(next_to_sink);
-        if (finished || (state.stop.load() && !in_order)) {
+        if (finished || state.stop.load()) {
             break;
         }
     }
@@ -186,6 +221,10 @@ BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, Res
         std::rethrow_exception(state.failure);
     }
     if (cancel != nullptr && cancel->load()) {
+        // Workers have stopped: whatever finished is handed over, so nothing finished is lost.
+        for (auto& [offset, result] : state.ready) {
+            sink.keep_unordered(work[offset], std::move(result));
+        }
         throw BatchCancelled();
     }
     progress.finish(next_to_sink);

@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "sim/output/output_schema.hpp"
@@ -10,12 +12,28 @@
 
 namespace icsflow::sim {
 
+// How the replications of a batch are shared between processes (MPI ranks): `blocks` gives each
+// rank one contiguous block in advance; `chunks` hands out a few replications at a time to the
+// rank that asks, so fast ranks take more and results reach rank 0 nearly in order.
+enum class DistributionPolicy : std::uint8_t { blocks, chunks };
+
+[[nodiscard]] const char* to_string(DistributionPolicy policy);
+[[nodiscard]] DistributionPolicy distribution_policy_from_string(const std::string& text);
+
 struct BatchOptions {
     std::uint64_t master_seed = 1;
     std::uint64_t first_replication = 0;  // replications [first, first + count)
     std::uint64_t replications = 1;
     int threads = 0;  // 0: every core
     ProgressMode progress = ProgressMode::automatic;
+    // When not empty, the replications to run instead of the range above, in increasing order
+    // (a resumed batch runs only those its checkpoint lacks).
+    std::optional<std::vector<std::uint64_t>> only{};
+    // How ranks share the replications when the batch runs on several processes.
+    DistributionPolicy distribution = DistributionPolicy::chunks;
+
+    // The replications this batch runs, in the order the sink receives them.
+    [[nodiscard]] std::vector<std::uint64_t> work_list() const;
 };
 
 // Receives each replication's result, always in replication index order and always on the thread
@@ -25,13 +43,19 @@ class ResultSink {
   public:
     virtual ~ResultSink() = default;
     virtual void consume(std::uint64_t replication, ReplicationResult&& result) = 0;
+    // A batch that stops early hands over here the results that finished but could not be
+    // consumed in order (a predecessor was still running), so that a checkpoint can keep them.
+    virtual void keep_unordered(std::uint64_t /*replication*/, ReplicationResult&& /*result*/) {}
 };
 
 struct BatchReport {
     std::uint64_t completed = 0;
     double wall_seconds = 0.0;
     std::uint64_t events = 0;
-    int threads = 1;
+    int threads = 1;  // per rank
+    int ranks = 1;
+    double sink_seconds = 0.0;   // spent handing results to the sink (writing them)
+    double setup_seconds = 0.0;  // before the first replication (reading the configuration)
 };
 
 // Thrown when a batch stops because `cancel` was set from outside (an interrupt).
