@@ -285,6 +285,12 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     const std::uint64_t replications = options.replications.value_or(loaded.run.replications);
     const std::uint64_t seed = options.seed ? *seed_from_text(*options.seed) : loaded.run.seed;
     const int threads = resolve_thread_count(options.threads);
+    if (options.precision.relative > 0.0 &&
+        (distributor.ranks() > 1 || options.resume || options.replication_offset > 0)) {
+        throw UsageError(
+            "--precision runs in one process from replication 0: it cannot be "
+            "combined with MPI ranks, --resume or --replication-offset");
+    }
     if (options.resume && options.output.empty()) {
         throw UsageError("--resume needs the results file of the interrupted run (-o FILE.h5)");
     }
@@ -325,16 +331,13 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
 
     if (options.precision.relative > 0.0) {
-        if (distributor.ranks() > 1 || options.resume) {
-            throw UsageError("--precision runs on one process and cannot --resume");
-        }
         // Replications in blocks until the headline figures are precise enough; the file then
         // holds exactly what a fixed run of that many replications holds.
-        ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
-                            format_date(loaded.run.start_date), loaded.base_files};
         PrecisionRun run =
             run_to_precision(*loaded.scenario, batch, options.precision, &g_interrupted);
         provenance.replications = run.sink.results.size();
+        const ConfigRecord record{loaded.config_path, loaded.config_text, loaded.resolved_text,
+                                  format_date(loaded.run.start_date), loaded.base_files};
         ResultsWriter writer(output, loaded.scenario->schema(), provenance, record, overwrite);
         for (std::size_t i = 0; i < run.sink.results.size(); ++i) {
             writer.consume(run.sink.replications[i], std::move(run.sink.results[i]));
@@ -470,29 +473,6 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
                   "Replace the results file if it exists (never a link, directory or device)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
-    run->add_option("--replication-offset", run_options.replication_offset,
-                    "Index of the first replication: computes replications K..K+R-1 of the "
-                    "whole batch (job arrays; join the parts with `icsflow merge`)");
-    run->add_flag("--resume", run_options.resume,
-                  "Finish an interrupted batch from its checkpoint (<output>.checkpoint)");
-    run->add_option("--distribution", run_options.distribution,
-                    "How MPI ranks share replications: chunks (on request) or blocks (default: "
-                    "chunks)")
-        ->check(CLI::IsMember({"blocks", "chunks"}));
-
-    MergeOptions merge_options;
-    CLI::App* merge = app.add_subcommand(
-        "merge", "Join results files of disjoint replication ranges of one batch into one file");
-    merge->add_option("parts", merge_options.parts, "Results files (HDF5)")->required();
-    merge->add_option("-o,--output", merge_options.output, "Merged results file")->required();
-
-    // Parsed by the planner program itself (exec_plan_cluster): everything after the name.
-    CLI::App* plan = app.add_subcommand(
-        "plan-cluster",
-        "Predict a batch's wall time on a cluster (SimGrid) for several ranks x threads "
-        "layouts; `icsflow plan-cluster --help` for its options");
-    plan->prefix_command();
-    plan->set_help_flag();
     run->add_option("--precision", run_options.precision.relative,
                     "Add replications in blocks until every headline mean's 95% half-width is "
                     "at most this share of the mean (0.01 = 1%)")
@@ -536,6 +516,30 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         ->check(CLI::NonNegativeNumber);
     seek->add_option("-o,--output", seek_options.output,
                      "Evaluations as JSON (default: results/seek-<config-name>-<UTC time>.json)");
+
+    run->add_option("--replication-offset", run_options.replication_offset,
+                    "Index of the first replication: computes replications K..K+R-1 of the "
+                    "whole batch (job arrays; join the parts with `icsflow merge`)");
+    run->add_flag("--resume", run_options.resume,
+                  "Finish an interrupted batch from its checkpoint (<output>.checkpoint)");
+    run->add_option("--distribution", run_options.distribution,
+                    "How MPI ranks share replications: chunks (on request) or blocks (default: "
+                    "chunks)")
+        ->check(CLI::IsMember({"blocks", "chunks"}));
+
+    MergeOptions merge_options;
+    CLI::App* merge = app.add_subcommand(
+        "merge", "Join results files of disjoint replication ranges of one batch into one file");
+    merge->add_option("parts", merge_options.parts, "Results files (HDF5)")->required();
+    merge->add_option("-o,--output", merge_options.output, "Merged results file")->required();
+
+    // Parsed by the planner program itself (exec_plan_cluster): everything after the name.
+    CLI::App* plan = app.add_subcommand(
+        "plan-cluster",
+        "Predict a batch's wall time on a cluster (SimGrid) for several ranks x threads "
+        "layouts; `icsflow plan-cluster --help` for its options");
+    plan->prefix_command();
+    plan->set_help_flag();
 
     std::string validate_config;
     CLI::App* validate = app.add_subcommand("validate",

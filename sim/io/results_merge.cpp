@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "sim/io/provenance.hpp"
-#include "sim/io/results_file_reader.hpp"
+#include "sim/io/results_replay.hpp"
 #include "sim/io/results_writer.hpp"
 
 namespace icsflow::sim {

@@ -1,4 +1,4 @@
-#include "sim/io/results_file_reader.hpp"
+#include "sim/io/results_replay.hpp"
 
 #include <set>
 #include <utility>
