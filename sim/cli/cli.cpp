@@ -214,16 +214,16 @@ std::string checkpoint_path(const std::string& output) {
     return output + ".checkpoint";
 }
 
-// The replications of `all` that `checkpoint` does not hold, in order.
-std::vector<std::uint64_t> unfinished(const std::vector<std::uint64_t>& all,
-                                      const Checkpoint& checkpoint) {
-    std::vector<std::uint64_t> left;
-    for (const std::uint64_t replication : all) {
-        if (checkpoint.finished().count(replication) == 0) {
-            left.push_back(replication);
+// The replications of the batch that `checkpoint` already holds, in order.
+std::vector<std::uint64_t> finished_in(const BatchOptions& batch, const Checkpoint& checkpoint) {
+    std::vector<std::uint64_t> done;
+    for (const auto& [replication, record] : checkpoint.finished()) {
+        if (replication >= batch.first_replication &&
+            replication - batch.first_replication < batch.replications) {
+            done.push_back(replication);
         }
     }
-    return left;
+    return done;
 }
 
 // Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
@@ -246,9 +246,9 @@ BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& option
         std::cerr << "icsflow: resuming from " << kept << ": " << checkpoint.finished().size()
                   << " of " << batch.replications << " replications already finished\n";
     }
-    std::vector<std::uint64_t> work = unfinished(batch.work_list(), checkpoint);
-    distributor.share(work);
-    batch.only = std::move(work);
+    std::vector<std::uint64_t> done = finished_in(batch, checkpoint);
+    distributor.share(done);
+    batch.skip = std::move(done);
 
     CheckpointedSink sink(checkpoint, loaded.scenario->schema(), *writer);
     try {
@@ -287,8 +287,9 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     const int threads = resolve_thread_count(options.threads);
     if (options.precision.relative > 0.0 &&
         (distributor.ranks() > 1 || options.resume || options.replication_offset > 0)) {
-        throw UsageError("--precision runs in one process from replication 0: it cannot be "
-                         "combined with MPI ranks, --resume or --replication-offset");
+        throw UsageError(
+            "--precision runs in one process from replication 0: it cannot be "
+            "combined with MPI ranks, --resume or --replication-offset");
     }
     if (options.resume && options.output.empty()) {
         throw UsageError("--resume needs the results file of the interrupted run (-o FILE.h5)");
@@ -303,9 +304,9 @@ int command_run(const RunOptions& options, const ModelRegistry& registry,
     batch.threads = threads;
     batch.distribution = distribution_policy_from_string(options.distribution);
     if (distributor.rank() != 0) {
-        std::vector<std::uint64_t> work;
-        distributor.share(work);
-        batch.only = std::move(work);
+        std::vector<std::uint64_t> done;
+        distributor.share(done);
+        batch.skip = std::move(done);
         batch.progress = ProgressMode::none;
         distributor.run(*loaded.scenario, batch, nullptr, &g_interrupted);
         return kExitOk;
@@ -729,7 +730,7 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         return fail(kExitIoError);
     } catch (const UnpairableResults& e) {
         std::cerr << "icsflow: " << e.what() << '\n';
-        return kExitNotComparable;
+        return fail(kExitNotComparable);
     } catch (const BatchCancelled&) {
         // Every rank has stopped together (the batch ends on all of them): no abort needed.
         if (speaks) {

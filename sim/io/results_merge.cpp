@@ -58,7 +58,8 @@ std::string layout_difference(const OutputSchema& a, const OutputSchema& b) {
         const SummarySpec& x = a.summaries()[i];
         const SummarySpec& y = b.summaries()[i];
         if (x.name != y.name || x.units != y.units || x.long_name != y.long_name ||
-            x.index_of_axis != y.index_of_axis) {
+            x.index_of_axis != y.index_of_axis || x.headline != y.headline ||
+            x.indicator != y.indicator) {
             return "summary '" + x.name + "'";
         }
     }

@@ -141,6 +141,8 @@ void ResultsReader::read_schema() {
         spec.name = name;
         spec.long_name = string_or_empty(dataset, "long_name");
         spec.units = string_or_empty(dataset, "units");
+        spec.headline = integer_or(dataset, "headline", 0) != 0;
+        spec.indicator = integer_or(dataset, "indicator", 0) != 0;
         const std::string time_axis = string_or_empty(dataset, "time_axis");
         if (time_axis.empty()) {
             schema_.add_summary(std::move(spec));

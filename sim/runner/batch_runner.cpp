@@ -33,15 +33,36 @@ DistributionPolicy distribution_policy_from_string(const std::string& text) {
     throw std::invalid_argument("unknown distribution policy '" + text + "'");
 }
 
-std::vector<std::uint64_t> BatchOptions::work_list() const {
-    if (only) {
-        return *only;
+WorkList BatchOptions::work_list() const {
+    return WorkList(first_replication, replications, skip);
+}
+
+WorkList::WorkList(std::uint64_t first, std::uint64_t count, std::vector<std::uint64_t> skip)
+    : first_(first), count_(count), skip_(std::move(skip)) {
+    for (std::size_t i = 0; i < skip_.size(); ++i) {
+        if (skip_[i] < first_ || skip_[i] >= first_ + count_ ||
+            (i > 0 && skip_[i] <= skip_[i - 1])) {
+            throw std::invalid_argument(
+                "work list: skipped replications must be increasing and "
+                "within the batch");
+        }
     }
-    std::vector<std::uint64_t> list(replications);
-    for (std::uint64_t i = 0; i < replications; ++i) {
-        list[i] = first_replication + i;
+}
+
+std::uint64_t WorkList::operator[](std::uint64_t position) const {
+    // The i-th skipped replication shifts every later one by one; the shifts that apply are
+    // those with skip[i] - first - i <= position, a non-decreasing quantity: binary search.
+    std::size_t low = 0;
+    std::size_t high = skip_.size();
+    while (low < high) {
+        const std::size_t middle = low + (high - low) / 2;
+        if (skip_[middle] - first_ - middle <= position) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
     }
-    return list;
+    return first_ + position + low;
 }
 
 int resolve_thread_count(int threads) {
@@ -75,7 +96,7 @@ constexpr std::uint64_t kLeadPerThread = 4;
 BatchReport run_batch(const Scenario& scenario, const BatchOptions& options, ResultSink& sink,
                       const std::atomic<bool>* cancel) {
     const int threads = resolve_thread_count(options.threads);
-    const std::vector<std::uint64_t> work = options.work_list();
+    const WorkList work = options.work_list();
     const std::uint64_t count = work.size();
     const auto start = std::chrono::steady_clock::now();
 

@@ -26,14 +26,29 @@ struct BatchOptions {
     std::uint64_t replications = 1;
     int threads = 0;  // 0: every core
     ProgressMode progress = ProgressMode::automatic;
-    // When not empty, the replications to run instead of the range above, in increasing order
-    // (a resumed batch runs only those its checkpoint lacks).
-    std::optional<std::vector<std::uint64_t>> only{};
+    // Replications of the range to leave out, in increasing order: those a resumed batch's
+    // checkpoint already holds. (A list of what to skip, not of what to run, so that memory
+    // grows with the replications finished, not with the number asked for.)
+    std::vector<std::uint64_t> skip{};
     // How ranks share the replications when the batch runs on several processes.
     DistributionPolicy distribution = DistributionPolicy::chunks;
 
     // The replications this batch runs, in the order the sink receives them.
-    [[nodiscard]] std::vector<std::uint64_t> work_list() const;
+    [[nodiscard]] class WorkList work_list() const;
+};
+
+// The replications [first, first + count) less `skip` (sorted), indexed without being listed.
+class WorkList {
+  public:
+    WorkList(std::uint64_t first, std::uint64_t count, std::vector<std::uint64_t> skip);
+    [[nodiscard]] std::uint64_t size() const { return count_ - skip_.size(); }
+    // The position-th replication to run (0-based).
+    [[nodiscard]] std::uint64_t operator[](std::uint64_t position) const;
+
+  private:
+    std::uint64_t first_;
+    std::uint64_t count_;
+    std::vector<std::uint64_t> skip_;
 };
 
 // Receives each replication's result, always in replication index order and always on the thread

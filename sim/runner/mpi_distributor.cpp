@@ -236,7 +236,7 @@ class Coordinator {
     int ranks_;
     const Scenario& scenario_;
     const BatchOptions& options_;
-    std::vector<std::uint64_t> work_;
+    WorkList work_;
     ResultSink& sink_;
     const std::atomic<bool>* cancel_;
     int threads_;
@@ -343,7 +343,7 @@ class Follower {
 
     MPI_Comm comm_;
     const BatchOptions& options_;
-    std::vector<std::uint64_t> work_;
+    WorkList work_;
     const std::atomic<bool>* cancel_;
     int threads_;
     WorkerPool pool_;

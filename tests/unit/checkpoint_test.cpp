@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -128,12 +129,28 @@ TEST(CheckpointedSink, ReplaysKeptResultsInReplicationOrder) {
     EXPECT_EQ(checkpoint.finished().size(), 6U);  // 1, 4 and the new 0, 2, 3, 6
 }
 
+TEST(WorkList, IndexesTheRangeLessTheSkippedReplications) {
+    const WorkList list(10, 8, {10, 13, 14, 17});
+    ASSERT_EQ(list.size(), 4U);
+    EXPECT_EQ(list[0], 11U);
+    EXPECT_EQ(list[1], 12U);
+    EXPECT_EQ(list[2], 15U);
+    EXPECT_EQ(list[3], 16U);
+    const WorkList huge(0, 1000000000, {});  // nothing is listed: no memory for the range
+    EXPECT_EQ(huge.size(), 1000000000U);
+    EXPECT_EQ(huge[999999999], 999999999U);
+    EXPECT_THROW(WorkList(10, 8, {9}), std::invalid_argument);
+    EXPECT_THROW(WorkList(10, 8, {12, 11}), std::invalid_argument);
+}
+
 TEST(BatchRunner, RunsOnlyTheReplicationsOfAWorkList) {
     const TinyScenario scenario;
     BatchOptions options;
     options.threads = 2;
     options.progress = ProgressMode::none;
-    options.only = std::vector<std::uint64_t>{2, 3, 7, 11};
+    options.first_replication = 2;
+    options.replications = 10;
+    options.skip = {4, 5, 6, 8, 9, 10};
     MemorySink sink;
     const BatchReport report = run_batch(scenario, options, sink);
     EXPECT_EQ(report.completed, 4U);
