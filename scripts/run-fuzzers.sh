@@ -39,9 +39,15 @@ common="-max_total_time=$seconds -timeout=10 -rss_limit_mb=2048 -print_final_sta
 
 echo "run-fuzzers: config loader, $seconds s" >&2
 # shellcheck disable=SC2086  # $common is a list of options
+# Seed folders; the regressions folder exists only once an input has been kept (git keeps no
+# empty folders).
+config_seeds="configs tests/data tests/data/blmk"
+if [ -d tests/fuzz/regressions/config ]; then
+    config_seeds="$config_seeds tests/fuzz/regressions/config"
+fi
+# shellcheck disable=SC2086  # $common and $config_seeds are lists
 if ! build-fuzz/tests/fuzz/icsflow_fuzz_config $common -max_len=65536 \
-        -artifact_prefix="$work/findings/config/" "$work/corpus/config" \
-        configs tests/data tests/data/blmk tests/fuzz/regressions/config \
+        -artifact_prefix="$work/findings/config/" "$work/corpus/config" $config_seeds \
         >"$work/config.log" 2>&1; then
     tail -n 60 "$work/config.log" >&2
     echo "run-fuzzers: the config fuzzer found an input that fails: $work/findings/config/" >&2
