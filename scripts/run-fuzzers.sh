@@ -35,7 +35,7 @@ mkdir -p "$work/corpus/config" "$work/corpus/results" "$work/findings/config" \
     "$work/findings/results" "$work/seeds/results"
 # Leak checking needs ptrace, which some containers forbid; address and UB checks remain.
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
-common="-max_total_time=$seconds -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=0"
+common="-seed=${ICSFLOW_FUZZ_SEED:-20261129} -max_total_time=$seconds -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=0"
 
 echo "run-fuzzers: config loader, $seconds s" >&2
 # shellcheck disable=SC2086  # $common is a list of options

@@ -192,10 +192,15 @@ class NestingScanner {
         while (i_ < text_.size()) {
             const char c = text_[i_];
             if (c == '\n') {
-                ++line_;
                 if (!multi) {
-                    return;  // unterminated: the parser reports it
+                    refuse_string("a string is not closed on its line");
                 }
+                ++line_;
+            } else if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\r') ||
+                       c == 0x7f) {
+                // TOML allows no control characters in strings; refused here because the
+                // parser's error path for them reads past its buffer (toml11 3.7).
+                refuse_string("a control character in a string");
             }
             if (c == '\\' && quote == '"') {
                 if (i_ + 1 < text_.size() && text_[i_ + 1] == '\n') {
@@ -220,6 +225,11 @@ class NestingScanner {
             }
             ++i_;
         }
+        refuse_string("a string is not closed before the end of the file");
+    }
+
+    [[noreturn]] void refuse_string(const std::string& message) const {
+        throw ConfigError({ConfigIssue{file_, line_, "", "TOML syntax error: " + message}});
     }
 
     const std::string& text_;
@@ -261,7 +271,43 @@ std::string read_config_file(const std::string& path, const std::string& referre
     return text;
 }
 
+namespace {
+
+// TOML files are UTF-8; the parser's error path for invalid bytes in a string reads past its
+// buffer (toml11 3.7), so they are refused before it sees them, at their line.
+void check_utf8(const std::string& text, const std::string& file_name) {
+    unsigned line = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte == '\n') {
+            ++line;
+        }
+        std::size_t length = 1;
+        if (byte >= 0xF0 && byte <= 0xF4) {
+            length = 4;
+        } else if (byte >= 0xE0) {
+            length = 3;
+        } else if (byte >= 0xC2 && byte <= 0xDF) {
+            length = 2;
+        } else if (byte >= 0x80) {
+            length = 0;  // a continuation byte or an invalid lead byte
+        }
+        bool valid = length > 0 && i + length <= text.size();
+        for (std::size_t k = 1; valid && k < length; ++k) {
+            valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        }
+        if (!valid) {
+            throw ConfigError(
+                {ConfigIssue{file_name, line, "", "not valid UTF-8 (TOML files must be UTF-8)"}});
+        }
+        i += length;
+    }
+}
+
+}  // namespace
+
 void check_nesting(const std::string& text, const std::string& file_name) {
+    check_utf8(text, file_name);
     NestingScanner(text, file_name).run();
 }
 
