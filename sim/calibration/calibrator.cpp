@@ -535,16 +535,17 @@ void fit_parameters(Problem& problem, const CalibrationOptions& options) {
 
 // Standard errors from the curvature of the least-squares fit: covariance s^2 (J'J)^-1, with J
 // the Jacobian of the scaled training residuals by forward differences (the same replications,
-// so the differences are not noise) and s^2 the residual variance.
-void estimate_standard_errors(Problem& problem, const CalibrationOptions& options) {
+// so the differences are not noise) and s^2 the residual variance. `at_fit` is the evaluation at
+// the fitted values.
+void estimate_standard_errors(Problem& problem, const CalibrationOptions& options,
+                              const Evaluation& at_fit) {
     std::vector<FittedParameter>& parameters = problem.parameters();
     const std::size_t p = parameters.size();
     if (p == 0) {
         return;
     }
     const std::vector<double> at = problem.current_values();
-    const std::vector<double> r0 =
-        problem.residuals(problem.evaluate(at, options.replications).mean);
+    const std::vector<double> r0 = problem.residuals(at_fit.mean);
     const std::size_t n = r0.size();
     for (FittedParameter& fitted : parameters) {
         fitted.standard_error = kNaN;
@@ -882,7 +883,9 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
     if (problem.levers().size() > 0 && options.rounds > 0) {
         fit_levers(problem, options);  // the levers last, so the stops match at the fitted values
     }
-    estimate_standard_errors(problem, options);
+    // One evaluation at the fitted values serves the standard errors and the final objective.
+    const Evaluation check = problem.evaluate(problem.current_values(), options.replications);
+    estimate_standard_errors(problem, options, check);
     outcome.parameters = problem.parameters();
     for (const Lever& lever : problem.levers()) {
         outcome.levers.emplace_back(lever.spec.key, lever.values);
@@ -894,7 +897,6 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
         std::filesystem::relative(std::filesystem::absolute(options.config),
                                   std::filesystem::absolute(overlay_path).parent_path())
             .generic_string();
-    const Evaluation check = problem.evaluate(problem.current_values(), options.replications);
     outcome.objective_final = problem.objective(check);
     problem.record(outcome.objective_final);
     outcome.evaluations = problem.evaluations();

@@ -752,19 +752,16 @@ class Reader {
 
     // A "YYYY-MM" month inside the simulated period, as a month index.
     int month_index(ConfigNode& node, std::string_view key) {
-        const std::string month = node.string(key);
-        try {
-            const sim::Date date = sim::parse_date(month + "-01");
-            const int index = calendar_.month_index_at(calendar_.time_of(date));
-            if (index < 0 || calendar_.month_start(index) >= run_.horizon_days()) {
-                node.error(key, "month " + month + " is outside the simulated period");
-                return -1;
-            }
-            return index;
-        } catch (const std::invalid_argument&) {
-            node.error(key, "expected YYYY-MM, got '" + month + "'");
+        const std::optional<double> start = month_time(node, key);
+        if (!start) {
             return -1;
         }
+        const int index = calendar_.month_index_at(*start);
+        if (index < 0 || calendar_.month_start(index) >= run_.horizon_days()) {
+            node.error(key, "month " + node.string(key) + " is outside the simulated period");
+            return -1;
+        }
+        return index;
     }
 
     // Whether [from, to) holds the start of a simulated month (the first starts with the run).
