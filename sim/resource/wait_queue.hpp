@@ -98,6 +98,21 @@ class WaitQueue {
     // queued item is entry_at(uniform_index(size())).
     [[nodiscard]] const Entry& entry_at(std::size_t index) const { return heap_[index]; }
 
+    // Whether the discipline ranks `a` and `b` in the same class, so that only their waits (and
+    // joining order) decide between them: serving either of them first respects the classes.
+    [[nodiscard]] bool same_class(const Entry& a, const Entry& b) const {
+        switch (discipline_) {
+            case QueueDiscipline::fifo:
+            case QueueDiscipline::longest_wait_first:
+                return true;
+            case QueueDiscipline::priority_then_longest_wait:
+                return a.priority == b.priority;
+            case QueueDiscipline::urgent_then_longest_wait:
+                return urgent_class(a.priority) == urgent_class(b.priority);
+        }
+        return false;
+    }
+
     void reserve(std::size_t capacity) { heap_.reserve(capacity); }
     [[nodiscard]] std::size_t capacity() const { return heap_.capacity(); }
 
@@ -105,6 +120,11 @@ class WaitQueue {
     static constexpr std::size_t kArity = 4;
 
     static constexpr std::uint32_t kUrgentClasses = 2;
+
+    // Under urgent_then_longest_wait every class after the urgent ones is one class.
+    [[nodiscard]] static std::uint32_t urgent_class(std::uint32_t priority) {
+        return priority <= kUrgentClasses ? priority : kUrgentClasses + 1;
+    }
 
     // Calls f.template operator()<D>() with the current discipline as a compile-time constant,
     // so that the comparisons inside a sift are specialised for it instead of switching on the
@@ -130,8 +150,8 @@ class WaitQueue {
     template <QueueDiscipline D>
     [[nodiscard]] static bool before(const Entry& a, const Entry& b) {
         if constexpr (D == QueueDiscipline::urgent_then_longest_wait) {
-            const std::uint32_t pa = a.priority <= kUrgentClasses ? a.priority : kUrgentClasses + 1;
-            const std::uint32_t pb = b.priority <= kUrgentClasses ? b.priority : kUrgentClasses + 1;
+            const std::uint32_t pa = urgent_class(a.priority);
+            const std::uint32_t pb = urgent_class(b.priority);
             if (pa != pb) {
                 return pa < pb;
             }

@@ -96,6 +96,39 @@ TEST(WaitQueue, UrgentClassesFirstThenLongestWaitAcrossTheOthers) {
     EXPECT_EQ(order, (std::vector<std::uint32_t>{3, 5, 2, 4, 0, 6, 1}));
 }
 
+// same_class(a, b) holds exactly when the discipline lets the waits alone decide between a and
+// b: swapping their `since` then swaps the order they are served in; across classes it does not.
+TEST(WaitQueue, SameClassMeansOnlyTheWaitDecides) {
+    for (const auto discipline :
+         {QueueDiscipline::priority_then_longest_wait, QueueDiscipline::longest_wait_first,
+          QueueDiscipline::urgent_then_longest_wait}) {
+        for (std::uint32_t pa = 1; pa <= 4; ++pa) {
+            for (std::uint32_t pb = 1; pb <= 4; ++pb) {
+                const auto first_served = [&](double since_a, double since_b) {
+                    std::vector<std::uint32_t> positions(2, kNotQueued);
+                    Queue queue(discipline, Positions{&positions});
+                    queue.push(0, pa, since_a);
+                    queue.push(1, pb, since_b);
+                    return queue.pop();
+                };
+                std::vector<std::uint32_t> positions(2, kNotQueued);
+                Queue queue(discipline, Positions{&positions});
+                queue.push(0, pa, 1.0);
+                queue.push(1, pb, 2.0);
+                const bool same = queue.same_class(queue.entry_at(0), queue.entry_at(1));
+                const bool wait_decides = first_served(1.0, 2.0) != first_served(2.0, 1.0);
+                EXPECT_EQ(same, wait_decides)
+                    << to_string(discipline) << " classes " << pa << " and " << pb;
+            }
+        }
+    }
+    std::vector<std::uint32_t> positions(2, kNotQueued);
+    Queue fifo(QueueDiscipline::fifo, Positions{&positions});
+    fifo.push(0, 1, 5.0);
+    fifo.push(1, 4, 1.0);
+    EXPECT_TRUE(fifo.same_class(fifo.entry_at(0), fifo.entry_at(1)));
+}
+
 TEST(WaitQueue, DisciplineNames) {
     for (const auto d : kDisciplines) {
         EXPECT_EQ(queue_discipline_from_string(to_string(d)), d);

@@ -88,6 +88,7 @@ WaitingLists::WaitingLists(World& world)
     }
     for (std::size_t i = 0; i < queues_.size(); ++i) {
         offers_.push_back(w_.stream("lists/offers/" + std::to_string(i)));
+        turns_.push_back(w_.stream("lists/turns/" + std::to_string(i)));
     }
     diagnostic_base_ = queues_.size();
     for (std::size_t h = 0; h < hospitals_; ++h) {
@@ -154,6 +155,37 @@ std::uint32_t WaitingLists::take(std::size_t list) {
     if (!queue.empty()) {
         __builtin_prefetch(&w_.pathways[queue.front().item]);
     }
+    count_taken(list, id);
+    return id;
+}
+
+std::uint32_t WaitingLists::take_for_offer(std::size_t list) {
+    const double share = w_.p.policy.out_of_turn_share;
+    if (!(share > 0.0)) {
+        return take(list);
+    }
+    // Two uniforms per offer whatever the outcome, so the streams stay aligned between
+    // scenarios. The patient drawn is uniform over the list; one in another class than the
+    // next in turn would break the classes' order, so that offer stays in turn.
+    sim::RandomStream& stream = turns_[list];
+    const double out_of_turn = stream.uniform();
+    const double slot = stream.uniform();
+    PathwayQueue& queue = queues_[list];
+    if (out_of_turn >= share) {
+        return take(list);
+    }
+    const std::size_t index = std::min(
+        static_cast<std::size_t>(slot * static_cast<double>(queue.size())), queue.size() - 1);
+    const PathwayQueue::Entry drawn = queue.entry_at(index);
+    if (!queue.same_class(drawn, queue.front())) {
+        return take(list);
+    }
+    queue.remove(drawn.item);
+    count_taken(list, drawn.item);
+    return drawn.item;
+}
+
+void WaitingLists::count_taken(std::size_t list, std::uint32_t id) {
     const Pathway& pathway = w_.pathways[id];
     const std::size_t stage = list_stage_[list];
     ++left_[stage];
@@ -161,7 +193,6 @@ std::uint32_t WaitingLists::take(std::size_t list) {
     if (stage == static_cast<std::size_t>(Stage::diagnostics)) {
         w_.metrics.diagnostic_left(pathway.hospital, pathway.modality, pathway.stage_since);
     }
-    return id;
 }
 
 void WaitingLists::leave(std::uint32_t id) {
@@ -217,7 +248,7 @@ std::uint32_t WaitingLists::offer_next(std::size_t list, double now) {
     const double declined = removed_at_booking + rates.decline_probability;
     PathwayQueue& queue = queues_[list];
     while (!queue.empty()) {
-        const std::uint32_t id = take(list);
+        const std::uint32_t id = take_for_offer(list);
         if (!(declined > 0.0) || never_removed(w_.pathways[id])) {
             return id;
         }

@@ -41,7 +41,9 @@ class WaitingLists {
     // operation), taken off the list; kNoPatient when the list runs out first. At each offer the
     // patient may be found no longer to need it (removed), or decline it: discharged (removed)
     // or deferred, back on the list after an exponential delay with the clock running
-    // (removals.*). Suspected-cancer pathways always accept.
+    // (removals.*). Suspected-cancer pathways always accept. A share of offers
+    // (policy.out_of_turn_share) goes out of turn: to a patient drawn at random from the list, if
+    // in the same class as the next patient in turn.
     static constexpr std::uint32_t kNoPatient = 0xffffffffu;
     std::uint32_t offer_next(std::size_t list, double now);
     // A deferring patient asks for a new date: back on the list they left.
@@ -68,6 +70,10 @@ class WaitingLists {
     [[nodiscard]] std::size_t memory_bytes() const;
 
   private:
+    // The patient the next offer on `list` goes to, taken off the list (in turn, or out of turn).
+    std::uint32_t take_for_offer(std::size_t list);
+    // Counts `id` as having left `list` (already taken off its queue).
+    void count_taken(std::size_t list, std::uint32_t id);
     [[nodiscard]] std::size_t list_of(const Pathway& pathway, Stage stage) const;
     [[nodiscard]] std::uint32_t queue_priority(const Pathway& pathway, Stage stage) const;
 
@@ -84,6 +90,7 @@ class WaitingLists {
     sim::RandomStream removals_;
     sim::RandomStream initial_;
     std::vector<sim::RandomStream> offers_;
+    std::vector<sim::RandomStream> turns_;  // by RTT list: two uniforms per offer when out of turn
     std::vector<std::uint32_t> review_scratch_;  // by list: one uniform per offer, one per deferral
     std::array<std::uint64_t, kStages> joined_{};
     std::array<std::uint64_t, kStages> left_{};

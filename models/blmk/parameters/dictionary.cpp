@@ -331,6 +331,11 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
            kCalibratedHindcast);
     d.add(c::integer_param("policy.long_wait_review_priority", TomlValue(3), 1.0, 4.0, "",
                            "The priority a long-wait review books at (or better).", kAssumption));
+    number(d, "policy.out_of_turn_share", TomlValue(0.0), 0.0, 1.0, "",
+           "Share of offers (first appointments, operations) made out of turn: to a patient "
+           "drawn at random from the list who is in the same class as the next patient in turn "
+           "(if the patient drawn is in another class, the offer stays in turn).",
+           kCalibratedHindcast);
 
     typed(d, "policy_changes", ParamType::table_array, TomlValue(TomlArray{}), "",
           "Booking policy changes by date (each key optional).", kScenario);

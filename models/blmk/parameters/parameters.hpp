@@ -237,6 +237,9 @@ struct PolicyParams {
     // `long_wait_review_priority` or better (0: no reviews).
     double long_wait_review_weeks = 0.0;
     std::uint32_t long_wait_review_priority = 3;
+    // Offers of a first appointment or an operation that go to a patient drawn from anywhere in
+    // the next patient's class instead of to the longest waiter (0: strictly in turn).
+    double out_of_turn_share = 0.0;
 };
 
 // Removals other than treatment, each by the mechanism that drives it, so that removals follow

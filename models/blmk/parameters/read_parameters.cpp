@@ -389,6 +389,7 @@ class Reader {
         p_.policy.long_wait_review_weeks = policy.number("long_wait_review_weeks");
         p_.policy.long_wait_review_priority =
             static_cast<std::uint32_t>(policy.integer("long_wait_review_priority"));
+        p_.policy.out_of_turn_share = policy.number("out_of_turn_share");
         for (ConfigNode& node : root_.table_array("policy_changes")) {
             PolicyChange change;
             static_cast<void>(node.string("label"));
