@@ -123,5 +123,63 @@ from_general = )") +
     EXPECT_EQ(tables.ring_fence(0, october + 90.0).beds, 0.0);
 }
 
+TEST(DatedLevers, ADemandChangeForAnAgeBandMovesThatBandOnly) {
+    // 85+ emergency admissions x1.5 from October 2019: that band's arrival rate in every place
+    // is exactly 1.5 times the unchanged configuration's after the date and equal before it;
+    // the other bands, and the non-elective spells that have no age, are untouched.
+    const std::string change = R"(
+[[demand_changes]]
+label = "85+ growth"
+kinds = ["emergency_admissions"]
+age_bands = ["age_85_plus"]
+from = 2019-10-01
+to = 2030-01-01
+multiplier = 1.5
+)";
+    const sim::LoadedScenario base_loaded = load("small_system.toml");
+    const sim::LoadedScenario changed_loaded = load("small_system.toml", change);
+    const auto& base = blmk_scenario(base_loaded).tables();
+    const auto& changed = blmk_scenario(changed_loaded).tables();
+    const double before = base.calendar.time_of(
+        sim::Date{std::chrono::year{2019}, std::chrono::August, std::chrono::day{15}});
+    const double after = before + 92.0;  // mid-November
+    ASSERT_EQ(base.emergency_rates.size(), changed.emergency_rates.size());
+    ASSERT_EQ(base.emergency_rates.size() % mb::kAgeBands, 0U);
+    for (std::size_t i = 0; i < base.emergency_rates.size(); ++i) {
+        const bool oldest = i % mb::kAgeBands == 2;
+        const double ratio_after =
+            changed.emergency_rates[i].rate_at(after) / base.emergency_rates[i].rate_at(after);
+        EXPECT_GT(base.emergency_rates[i].rate_at(after), 0.0) << "stream " << i;
+        EXPECT_NEAR(ratio_after, oldest ? 1.5 : 1.0, 1e-12) << "stream " << i;
+        EXPECT_EQ(changed.emergency_rates[i].rate_at(before),
+                  base.emergency_rates[i].rate_at(before))
+            << "stream " << i;
+    }
+    for (std::size_t h = 0; h < base.other_non_elective_per_day.size(); ++h) {
+        for (const double t : {before, after}) {
+            EXPECT_EQ(changed.expected_per_day(changed.other_non_elective_per_day[h], t),
+                      base.expected_per_day(base.other_non_elective_per_day[h], t))
+                << "hospital " << h;
+        }
+    }
+
+    // Age bands belong to emergency admissions: a change naming them for referrals is refused.
+    const std::string referrals = R"(
+[[demand_changes]]
+label = "wrong kind"
+kinds = ["referrals"]
+age_bands = ["age_85_plus"]
+from = 2019-10-01
+to = 2030-01-01
+multiplier = 1.5
+)";
+    try {
+        static_cast<void>(load("small_system.toml", referrals));
+        ADD_FAILURE() << "age_bands with referrals was accepted";
+    } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("age_bands"), std::string::npos) << e.what();
+    }
+}
+
 }  // namespace
 }  // namespace icsflow::test::blmk

@@ -490,6 +490,12 @@ void add_changes(c::ParameterDictionary& d) {
     d.add(c::typed_param(
         "demand_changes[].urgencies", ParamType::string_array, TomlValue(TomlArray{}), "",
         "Referrals only: routine, urgent, suspected_cancer (empty: all).", kScenario));
+    d.add(c::typed_param("demand_changes[].age_bands", ParamType::string_array,
+                         TomlValue(TomlArray{}), "",
+                         "Emergency admissions from places only: under_65, age_65_84, "
+                         "age_85_plus (empty: all). Other non-elective spells and A&E "
+                         "attendances have no age and are left out when this is given.",
+                         kScenario));
     scope(d, "demand_changes[]", false, true, true);
 
     typed(d, "los_changes", ParamType::table_array, TomlValue(TomlArray{}), "",

@@ -81,8 +81,9 @@ inline constexpr std::size_t kDemandKinds = static_cast<std::size_t>(DemandKind:
 struct DemandChange {
     std::string label;
     std::vector<DemandKind> kinds;
-    std::vector<Urgency> urgencies;  // referrals only; empty: all
-    Scope scope;                     // places and specialties
+    std::vector<Urgency> urgencies;        // referrals only; empty: all
+    std::vector<std::uint32_t> age_bands;  // emergency admissions only; empty: all
+    Scope scope;                           // places and specialties
     DatedMultiplier multiplier;
 };
 

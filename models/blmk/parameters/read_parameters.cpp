@@ -666,11 +666,24 @@ class Reader {
             {"routine", Urgency::routine},
             {"urgent", Urgency::urgent},
             {"suspected_cancer", Urgency::suspected_cancer}};
+        std::vector<std::pair<std::string, std::uint32_t>> age_bands;
+        for (std::uint32_t a = 0; a < kAgeBands; ++a) {
+            age_bands.emplace_back(age_band_name(a), a);
+        }
         for (ConfigNode& node : root_.table_array("demand_changes")) {
             DemandChange change;
             change.label = node.string("label");
             change.kinds = names_to_enum(node, "kinds", kinds);
             change.urgencies = names_to_enum(node, "urgencies", urgencies);
+            change.age_bands = names_to_enum(node, "age_bands", age_bands);
+            if (!change.age_bands.empty() &&
+                std::any_of(change.kinds.begin(), change.kinds.end(), [](DemandKind kind) {
+                    return kind != DemandKind::emergency_admissions;
+                })) {
+                node.error("age_bands",
+                           "only emergency_admissions have age bands: give "
+                           "kinds = [\"emergency_admissions\"] with them");
+            }
             change.scope = read_scope(node, false, true, true);
             read_dated(node, change.multiplier);
             p_.demand_changes.push_back(std::move(change));

@@ -18,9 +18,17 @@ bool applies_to_point(const CapacityChange& change, DeliveryPoint point) {
     return std::find(change.points.begin(), change.points.end(), point) != change.points.end();
 }
 
+// `age_band` is kNoAgeBand for demand that has no age (A&E attendances, other non-elective
+// spells), which a change for named age bands leaves alone.
+constexpr std::size_t kNoAgeBand = std::numeric_limits<std::size_t>::max();
+
 bool demand_applies(const DemandChange& change, DemandKind kind, std::size_t place,
-                    std::size_t specialty, std::size_t urgency) {
+                    std::size_t specialty, std::size_t urgency, std::size_t age_band) {
     if (std::find(change.kinds.begin(), change.kinds.end(), kind) == change.kinds.end()) {
+        return false;
+    }
+    if (!change.age_bands.empty() && std::find(change.age_bands.begin(), change.age_bands.end(),
+                                               age_band) == change.age_bands.end()) {
         return false;
     }
     if (kind == DemandKind::referrals) {
@@ -39,10 +47,11 @@ bool demand_applies(const DemandChange& change, DemandKind kind, std::size_t pla
 }
 
 double demand_factor(const BlmkParameters& p, const sim::SimCalendar& calendar, DemandKind kind,
-                     std::size_t place, std::size_t specialty, std::size_t urgency, double time) {
+                     std::size_t place, std::size_t specialty, std::size_t urgency, double time,
+                     std::size_t age_band = kNoAgeBand) {
     double factor = 1.0;
     for (const DemandChange& change : p.demand_changes) {
-        if (demand_applies(change, kind, place, specialty, urgency)) {
+        if (demand_applies(change, kind, place, specialty, urgency, age_band)) {
             factor *= dated_factor(change.multiplier, calendar, time);
         }
     }
@@ -215,7 +224,7 @@ ScenarioTables::ScenarioTables(const BlmkParameters& params, sim::Date start_dat
                                       sim::portable::pow(1.0 + p.emergency.annual_growth, years(t));
                 rates.push_back(
                     base * growth * p.seasonality.emergency[month_of(day)] *
-                    demand_factor(p, calendar, DemandKind::emergency_admissions, pl, 0, 0, day));
+                    demand_factor(p, calendar, DemandKind::emergency_admissions, pl, 0, 0, day, a));
             }
             emergency_rates.emplace_back(breaks, std::move(rates));
         }
