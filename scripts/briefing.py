@@ -902,6 +902,9 @@ def target_limits(ax, target, values):
         percent(ax)
     else:
         count_limits(ax, high, headroom=0.55)
+        # A threshold of zero would hide under the axis line: start a hair below it.
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(bottom - 0.015 * (top - bottom), top)
         thousands(ax)
 
 
@@ -1204,9 +1207,9 @@ def difference_words(pairing, name, scenario, share=False):
     if estimate == 0 and low == 0 and high == 0:
         return "no difference in any pair of runs"
     if share:
-        return (f"paired difference {fmt_points(estimate)}, 95% interval "
+        return (f"mean paired difference {fmt_points(estimate)}, 95% interval "
                 f"{fmt_points(low, unit=False)} to {fmt_points(high)}")
-    return (f"paired difference {fmt_signed(estimate)}, 95% interval {fmt_signed(low)} to "
+    return (f"mean paired difference {fmt_signed(estimate)}, 95% interval {fmt_signed(low)} to "
             f"{fmt_signed(high)}")
 
 
@@ -1290,7 +1293,8 @@ def long_wait_sentence(scenarios, pairing):
         q = quantiles(s.summary("over_52_peak"))
         return f"{fmt_count(q[2])} (90% of runs {fmt_count(q[0])}\u2013{fmt_count(q[4])})"
 
-    return ("At their highest in the months searched, 52+ week waiters number: "
+    return ("At their highest in the months searched, 52+ week waiters number"
+            + (": " if len(scenarios) > 1 else " ")
             + each_scenario(scenarios, lambda s: (
                 words(s), difference_words(pairing, "over_52_peak", s))) + ".")
 
@@ -1301,6 +1305,15 @@ def probability_words(met, short=False):
         return f"probability {fmt_pct(share)} ({fmt_pct(low)} to {fmt_pct(high)})"
     return (f"met in {count} of {n} runs: probability {fmt_pct(share)}, 95% interval "
             f"{fmt_pct(low)} to {fmt_pct(high)}")
+
+
+class Sentence(str):
+    """A sentence made of a lead and items ('lead: a; b; c.'); the page lists the items."""
+
+    def __new__(cls, lead, items):
+        sentence = super().__new__(cls, lead + "; ".join(items) + ".")
+        sentence.lead, sentence.items = lead, items
+        return sentence
 
 
 def target_sentence(scenarios, pairing):
@@ -1333,8 +1346,8 @@ def target_sentence(scenarios, pairing):
                                  difference_words(pairing, "targets_all_met", s, share=True))
                  for s in scenarios]
         parts.append("all targets together: " + " vs ".join(every))
-    return ("Against the targets (median of runs, and the probability that each is met, with "
-            "its 95% interval): " + "; ".join(parts) + ".")
+    return Sentence("Against the targets (median of runs, and the probability that each is met, "
+                    "with its 95% interval): ", parts)
 
 
 def ranges_sentence(scenarios):
@@ -1382,10 +1395,14 @@ def headline_rows(scenarios, pairing):
         d = pairing.difference(name, s) if pairing is not None else None
         if d is None:
             return {}
-        fmt = fmt_points if share else fmt_signed
-        return {s.label: (f"{s.label}/{key}", d["estimate"],
-                          f"{fmt(d['estimate'])} [{fmt(d['paired_low'])}, "
-                          f"{fmt(d['paired_high'])}]")}
+        if share:
+            shown = (f"{fmt_points(d['estimate'], unit=False)} "
+                     f"[{fmt_points(d['paired_low'], unit=False)}, "
+                     f"{fmt_points(d['paired_high'], unit=False)}] points")
+        else:
+            shown = (f"{fmt_signed(d['estimate'])} [{fmt_signed(d['paired_low'])}, "
+                     f"{fmt_signed(d['paired_high'])}]")
+        return {s.label: (f"{s.label}/{key}", d["estimate"], shown)}
 
     rows = []
     peak = {}
@@ -1422,6 +1439,23 @@ def headline_rows(scenarios, pairing):
         if diff:
             rows.append((f"\u2026 paired difference from {scenarios[0].label} [95% interval]",
                          diff))
+    if len(all_target_names(scenarios)) > 1:
+        probability, diff = {}, {}
+        for s in scenarios:
+            met = s.summary("targets_all_met")
+            if met is None:
+                continue
+            count, n, share, low, high = icsflow_results.probability(met)
+            probability.update(cell(s, "targets_all_probability", share,
+                                    f"{fmt_pct(share)} ({fmt_pct(low)}\u2013{fmt_pct(high)})"))
+            if s is not scenarios[0]:
+                diff.update(difference_cell(s, "targets_all_met",
+                                            "targets_all_probability_difference", True))
+        if probability:
+            rows.append(("P(every target met) [95% interval]", probability))
+        if diff:
+            rows.append((f"\u2026 paired difference from {scenarios[0].label} [95% interval]",
+                         diff))
     return rows
 
 
@@ -1447,11 +1481,14 @@ PAGE_STYLE = """
   body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 1.5em 2em; color: #222; }
   h1 { font-size: 1.7em; margin-bottom: 0.2em; }
   .meta { color: #555; margin-top: 0; }
-  .summary { font-size: 1.2em; line-height: 1.5; max-width: 70em; overflow-wrap: anywhere; }
+  .summary { font-size: 1.15em; line-height: 1.45; max-width: 70em; overflow-wrap: anywhere;
+             padding-left: 1.2em; }
+  .summary li { margin-bottom: 0.35em; }
+  .summary ul { padding-left: 1.2em; margin-top: 0.2em; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(36em, 100%), 1fr));
             gap: 1.2em; }
   figure { margin: 0; min-width: 0; }
-  img { width: 100%; height: auto; border: 1px solid #ddd; }
+  img { width: 100%; height: auto; border: 1px solid #ddd; box-sizing: border-box; }
   figcaption { color: #555; font-size: 0.95em; }
   footer { color: #666; font-size: 0.85em; margin-top: 1.5em; overflow-wrap: anywhere; }
   table.headline { border-collapse: collapse; margin: 0.8em 0 1.2em; max-width: 100%; }
@@ -1480,6 +1517,18 @@ window.addEventListener("load", function () {
   document.body.setAttribute("data-overflow", overflow.join("; "));
 });
 """
+
+
+def summary_html(sentences):
+    """One item a sentence; a sentence of many items (the targets) lists them."""
+    items = []
+    for sentence in sentences:
+        if isinstance(sentence, Sentence):
+            inner = "".join(f"<li>{html.escape(item)}</li>" for item in sentence.items)
+            items.append(f"<li>{html.escape(sentence.lead.rstrip())}<ul>{inner}</ul></li>")
+        else:
+            items.append(f"<li>{html.escape(sentence)}</li>")
+    return '<ul class="summary">\n' + "\n".join(items) + "\n</ul>"
 
 
 def write_briefing(outdir, scenarios, pairing, sentences, charts, rows):
@@ -1520,7 +1569,7 @@ def write_briefing(outdir, scenarios, pairing, sentences, charts, rows):
 <body>
 <h1>{html.escape(title)}</h1>
 <p class="meta">Scenario: <strong>{html.escape(scenario)}</strong>. Prepared {created}.</p>
-<p class="summary">{html.escape(" ".join(sentences))}</p>
+{summary_html(sentences)}
 {table_html(scenarios, rows)}
 <div class="charts">
 {chr(10).join(figures)}
