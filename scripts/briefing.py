@@ -927,7 +927,8 @@ def chart_targets(scenarios, pairing, path):
     rows = math.ceil(len(names) / ncols)
     fig, axes, legend_ax = new_figure(
         "How likely is each target to be met?", source_lines(scenarios, pairing),
-        panels=len(names), ncols=ncols, panel_height=5.0 if rows == 1 else 4.4,
+        panels=len(names), ncols=ncols,
+        panel_height=4.2 if len(names) == 1 else (5.0 if rows == 1 else 4.4),
         legend_rows=math.ceil(len(handles) / legend_cols))
     panel_width = FIGURE_WIDTH / ncols - 1.2
     # Fewer, larger words in a narrow column: the probability, then its interval.
