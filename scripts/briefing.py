@@ -552,6 +552,21 @@ def new_figure(title, source, panels=1, ncols=1, panel_height=5.5, legend_rows=0
     return fig, axes, legend_ax
 
 
+def legend_columns(handles, fontsize=14):
+    """The most columns (up to 6) whose entries fit across the figure. Matplotlib fills a
+    legend column by column; an entry is its handle, its label (DejaVu Sans averages under 0.6
+    em a character) and the spacing after it."""
+    em = fontsize / 72
+    for ncol in range(min(len(handles), 6), 1, -1):
+        rows = math.ceil(len(handles) / ncol)
+        columns = [handles[i:i + rows] for i in range(0, len(handles), rows)]
+        width = sum(max(len(h.get_label()) for h in column) * 0.6 * em + 4.5 * em
+                    for column in columns)
+        if width <= FIGURE_WIDTH - 0.6:
+            return ncol
+    return 1
+
+
 def bottom_legend(legend_ax, handles, ncol):
     legend_ax.legend(handles=handles, loc="center", ncol=ncol, borderaxespad=0.0,
                      columnspacing=1.5, handlelength=2.2)
@@ -885,8 +900,11 @@ def annotate_single_peak(ax, results, top):
                                                    shrinkB=6))
 
 
-def target_grid(count):
-    """Columns for `count` panels: one row up to three, then rows of two or three."""
+def target_grid(count, scenarios=1):
+    """Columns for `count` panels: one row up to three, then rows of two or three; with more
+    than three scenarios, at most two (each panel needs room for a column per scenario)."""
+    if scenarios > 3:
+        return min(count, 2)
     if count <= 3:
         return count
     return 2 if count == 4 else 3
@@ -914,7 +932,7 @@ def chart_targets(scenarios, pairing, path):
     names = all_target_names(scenarios)
     if not names:
         return False
-    ncols = target_grid(len(names))
+    ncols = target_grid(len(names), len(scenarios))
     many = len(scenarios) > 1
     handles = ([Line2D([], [], color=s.colour, marker="o", ls="", ms=9, label=s.label)
                 for s in scenarios] if many else [])
@@ -923,7 +941,7 @@ def chart_targets(scenarios, pairing, path):
                 Line2D([], [], color=GREY, marker="o", lw=2.5, ms=9,
                        label="median and 90% of runs"),
                 Line2D([], [], color="black", ls="--", lw=1.8, label="target")]
-    legend_cols = min(len(handles), 5)
+    legend_cols = legend_columns(handles)
     rows = math.ceil(len(names) / ncols)
     fig, axes, legend_ax = new_figure(
         "How likely is each target to be met?", source_lines(scenarios, pairing),
@@ -954,8 +972,11 @@ def chart_targets(scenarios, pairing, path):
             words = (f"P = {fmt_pct(share)}\n95% interval {fmt_pct(low)}\u2013{fmt_pct(high)}"
                      f"\n{count} of {n} runs" if not many else
                      f"P {fmt_pct(share)}\n{fmt_pct(low)}\u2013{fmt_pct(high)}")
-            ax.text(i, 0.97, words, transform=ax.get_xaxis_transform(), ha="center", va="top",
-                    fontsize=font, color=s.colour, fontweight="bold")
+            # With many scenarios, neighbours' probabilities alternate in height so that they
+            # do not run into each other.
+            height = 0.97 if len(scenarios) <= 3 or i % 2 == 0 else 0.84
+            ax.text(i, height, words, transform=ax.get_xaxis_transform(), ha="center",
+                    va="top", fontsize=font, color=s.colour, fontweight="bold")
         ax.axhline(target["threshold"], color="black", ls="--", lw=1.8, zorder=4)
         target_limits(ax, target, values)
         ax.set_xlim(-0.6, len(scenarios) - 0.4)
@@ -998,7 +1019,7 @@ def chart_phase3(scenarios, pairing, path):
     x = np.arange(start, end + 1)
     handles = scenario_handles(scenarios) + [
         Line2D([], [], color="black", ls="--", lw=2, label="target, to its month")]
-    legend_cols = min(len(handles), 5)
+    legend_cols = legend_columns(handles)
     ncols = 2 if len(measures) == 4 else min(len(measures), 3)
     fig, axes, legend_ax = new_figure(
         "Does activity reach the Phase 3 targets?", source_lines(scenarios, pairing),
@@ -1038,7 +1059,7 @@ def chart_long_waits(scenarios, pairing, path):
     x = np.arange(len(labels))
     handles = scenario_handles(scenarios) + [
         Line2D([], [], color="black", ls="--", lw=2, label="92% standard (lower panel)")]
-    legend_cols = min(len(handles), 5)
+    legend_cols = legend_columns(handles)
     fig, (top, bottom), legend_ax = new_figure(
         "How many wait over a year, and how many wait under 18 weeks?",
         source_lines(scenarios, pairing), panels=2, sharex=True, panel_height=4.6,
@@ -1100,7 +1121,7 @@ def chart_beds(scenarios, pairing, path):
     else:
         handles = scenario_handles(scenarios)
     handles.append(Line2D([], [], color="black", ls="--", lw=1.8, label="92% occupied"))
-    legend_cols = min(len(handles), 6)
+    legend_cols = legend_columns(handles)
     fig, axes, legend_ax = new_figure(
         "How full are the hospitals, and what does it cost planned operations?",
         source_lines(scenarios, pairing), panels=3, sharex=True, panel_height=3.8,
@@ -1162,7 +1183,7 @@ def chart_compare(scenarios, pairing, path):
     if pairing.paired and len(others) == 1:
         handles.append(Line2D([], [], color=GREY, lw=1.5, ls=":",
                               label="90% if the runs were not paired"))
-    legend_cols = 2 if len(handles) > 3 else len(handles)
+    legend_cols = legend_columns(handles)
     fig, (ax,), legend_ax = new_figure(
         f"How much does the waiting list differ from {first.label}?",
         source_lines(scenarios, pairing), panel_height=6.0,
