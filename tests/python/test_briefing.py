@@ -14,12 +14,13 @@ With --results:
 3. Bad input: a missing file, a text file and an HDF5 file that is no icsflow results file give
    exit status 4 with the file named; --labels without --compare gives 2. Nothing is written.
 4. The layout check of briefing.py (layout_problems) finds text cut off at the edge, a legend
-   over data and overlapping titles on figures made to have them, and none on a clean one.
+   over data and overlapping titles on figures made to have them, and none on a clean one; the
+   axis rule holds (counts from zero, shares over at least 20 points).
 With --scenarios (two files that pair: one seed and replication set):
 5. Every chart shows both scenarios (pixels of each scenario's colour), every sentence but the
    last names both, and the paired differences stated for the peak are those computed here.
-6. Each --single file (1 and 6 targets) gives a briefing whose targets.png has one panel per
-   target. Every briefing here runs with --strict-layout: a chart with text cut off or
+6. Each --single file (1 and 6 targets) gives a briefing that states a probability for each
+   target (and all together), and says in its footer what the bands hold. Every briefing here runs with --strict-layout: a chart with text cut off or
    overlapping, or a legend over data, fails it.
 
 Exit status 0 if all checks pass, 1 with the failures otherwise. Runs briefing.py with the same
@@ -303,6 +304,15 @@ def check_layout_checker(f, script):
     problems = briefing.layout_problems(fig)
     plt.close(fig)
     f.check(not problems, f"layout_problems objects to a clean chart: {problems}")
+    # The axis rule the footers state: counts from zero, shares over at least 20 points.
+    fig, ax = plt.subplots()
+    briefing.share_limits(ax, 0.90, 0.91, ceiling=1.0)
+    low, high = ax.get_ylim()
+    f.check(high - low >= 0.2 - 1e-9 and 0.0 <= low and high <= 1.0,
+            f"a share of 90-91% is drawn over {low:.3f}-{high:.3f}, not 20 points within 0-1")
+    briefing.count_limits(ax, 5000.0)
+    f.check(ax.get_ylim()[0] == 0.0, f"a count axis starts at {ax.get_ylim()[0]}, not zero")
+    plt.close(fig)
 
 
 def check_scenarios(f, script, paths, tmp):
@@ -362,6 +372,8 @@ def check_single(f, script, path, tmp):
         check_png(f, os.path.join(out, chart))
     with open(os.path.join(out, "briefing.md"), encoding="utf-8") as stream:
         md = stream.read()
+    f.check("they hold chance only" in md, f"{path}: the footer does not say what the bands "
+                                           "hold")
     stated = re.findall(r"met in \d+ of \d+ runs", md)
     expected = len(targets) + (1 if len(targets) > 1 else 0)
     f.check(len(stated) == expected,
