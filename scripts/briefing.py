@@ -72,6 +72,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 EXIT_USAGE = 2  # what argparse exits with on a bad command line
 EXIT_FILE = 4
@@ -408,7 +409,6 @@ class Pairing:
     differences with 95% intervals, by summary name), or why they cannot be paired."""
 
     def __init__(self, scenarios, icsflow):
-        self.scenarios = scenarios
         self.reference = scenarios[0]
         self.measures = None
         self.reason = None
@@ -637,7 +637,7 @@ def fan_legend_handles(colour, median_label="Median of runs"):
             Patch(color=colour, alpha=0.2, label="90% of runs")]
 
 
-def scenario_handles(scenarios, detail=" (median, 50% and 90% of runs)"):
+def scenario_handles(scenarios):
     """One legend entry per scenario in its colour; one scenario needs the band entries."""
     if len(scenarios) == 1:
         return fan_legend_handles(scenarios[0].colour)
@@ -713,19 +713,27 @@ def _covers_data(box, ax):
     return False
 
 
+def text_box(artist, renderer):
+    """The box of a text's words alone: an annotation's own box also holds its arrow, which is
+    meant to reach into the data."""
+    return Text.get_window_extent(artist, renderer)
+
+
 def layout_problems(fig):
     """What a reader would see as broken: text outside the image, titles, notes and legends
-    overlapping each other or other panels, legends over data. Draws the figure first."""
+    overlapping each other or other panels, legends and notes over data. Draws the figure
+    first."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     frame = fig.bbox
     problems = []
-    named = []  # (description, box) of every title, note and legend, for the overlap test
+    named = []  # (what, words, box, axes) of every title, note and legend: the overlap test
+    # The figure's title and footer, and an axes' left and right titles, have no public getter.
 
     def add_text(what, artist):
         if not artist.get_visible() or not artist.get_text().strip():
             return
-        box = artist.get_window_extent(renderer)
+        box = text_box(artist, renderer)
         if not _inside(box, frame):
             problems.append(f"{what} '{artist.get_text()[:40]}' is cut off at the edge")
         named.append((what, artist.get_text()[:40], box, artist.axes))
@@ -744,6 +752,10 @@ def layout_problems(fig):
             add_text("title", title)
         for artist in ax.texts:
             add_text("note", artist)
+            if (artist.get_visible() and artist.get_text().strip()
+                    and _covers_data(text_box(artist, renderer), ax)):
+                problems.append(f"note '{artist.get_text()[:40]}' lies over the data of "
+                                f"'{ax.get_title()[:40]}'")
         legend = ax.get_legend()
         if legend is not None:
             box = legend.get_window_extent(renderer)
@@ -1235,7 +1247,7 @@ def difference_words(pairing, name, scenario, share=False):
             f"{fmt_signed(high)}")
 
 
-def each_scenario(scenarios, clause, joiner="; "):
+def each_scenario(scenarios, clause):
     """'under A X; under B Y (difference)', where `clause(s)` gives (value words, difference
     words); one scenario: its value words alone."""
     if len(scenarios) == 1:
@@ -1244,7 +1256,7 @@ def each_scenario(scenarios, clause, joiner="; "):
     for s in scenarios:
         value, difference = clause(s)
         parts.append(f"under {s.label} {with_difference(value, difference)}")
-    return joiner.join(parts)
+    return "; ".join(parts)
 
 
 def peak_sentence(scenarios, pairing):

@@ -14,14 +14,16 @@ With --results:
 3. Bad input: a missing file, a text file and an HDF5 file that is no icsflow results file give
    exit status 4 with the file named; --labels without --compare gives 2. Nothing is written.
 4. The layout check of briefing.py (layout_problems) finds text cut off at the edge, a legend
-   over data and overlapping titles on figures made to have them, and none on a clean one; the
+   or a note over data and overlapping titles on figures made to have them, and none on a clean
+   one; the
    axis rule holds (counts from zero, shares over at least 20 points).
 With --scenarios (two files that pair: one seed and replication set):
 5. Every chart shows both scenarios (pixels of each scenario's colour), every sentence but the
    last names both, and the paired differences stated for the peak are those computed here.
 6. Each --single file (1 and 6 targets) gives a briefing that states a probability for each
-   target (and all together), and says in its footer what the bands hold. Every briefing here runs with --strict-layout: a chart with text cut off or
-   overlapping, or a legend over data, fails it.
+   target (and all together), and says in its footer what the bands hold.
+Every briefing here runs with --strict-layout: a chart with text cut off or overlapping, or a
+legend or note over data, fails it.
 
 Exit status 0 if all checks pass, 1 with the failures otherwise. Runs briefing.py with the same
 interpreter as this script (Debian's /usr/bin/python3, which has h5py and matplotlib).
@@ -287,6 +289,8 @@ def check_layout_checker(f, script):
             loc="center"),
         "overlaps": lambda fig, ax: ax.text(0.0, 1.02, "a note on the title",
                                             transform=ax.transAxes, fontsize=17),
+        "lies over the data": lambda fig, ax: ax.text(1.0, 1.0, "a note on the line",
+                                                      ha="center", va="center"),
     }
     for expected, spoil in cases.items():
         fig, (ax,), _ = briefing.new_figure("A title", "A footer")
