@@ -1396,10 +1396,10 @@ def ranges_sentence(scenarios):
                 "in the scenario's assumptions (demand recovery, capacity), which is larger")
     else:
         what = "; ".join(
-            f"{'for ' + s.label + ', ' if len(scenarios) > 1 else ''}"
-            + ("chance only" if s.uncertainty == "chance" else
-               "chance and the uncertain assumptions drawn in each run ("
-               + s.uncertainty.split(":", 1)[-1].strip() + ")") for s in scenarios)
+            ("chance only" if s.uncertainty == "chance" else
+             "chance and the uncertain assumptions drawn in each run ("
+             + s.uncertainty.split(":", 1)[-1].strip() + ")")
+            + (f" for {s.label}" if len(scenarios) > 1 else "") for s in scenarios)
         what = f"{what}, across {counted}"
     return (f"The ranges reflect {what}; with {n} runs a probability is known to within about "
             f"\u00b1{round(196 * math.sqrt(0.25 / n))} points (less near 0% or 100%).")
