@@ -5,10 +5,15 @@ needs: summaries, which uncertainty the spread between replications holds, and W
 for probabilities, computed as `icsflow compare` computes them.
 """
 
+import json
 import math
 import os
+import shutil
+import subprocess
+import tomllib
 
 import h5py
+import numpy as np
 
 FORMAT_MAJOR = 1
 Z95 = 1.959963984540054
@@ -79,3 +84,80 @@ def wilson(successes, n, z=Z95):
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
     return (0.0 if successes == 0 else max(0.0, centre - half),
             1.0 if successes == n else min(1.0, centre + half))
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets and scenario comparison
+# ---------------------------------------------------------------------------------------------
+
+def targets(f):
+    """The targets a results file evaluated, in the order of its configuration: one dict each
+    with name, measure, month (label), threshold, at_least (True: met at or above the
+    threshold), ratio (True: a share or ratio, units "1"; False: a count), value[R] and met[R]
+    (1 met, 0 not, NaN no value). The direction is the program's own statement in the long name
+    of /summary/values/target_<name>_met ("... at least 0.9 (1 met, 0 not)")."""
+    try:
+        config = tomllib.loads(text(f["config/resolved"][()])) if "config/resolved" in f else {}
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        config = {}
+    found = []
+    for target in config.get("analysis", {}).get("targets", []):
+        name = target.get("name", "")
+        met_key, value_key = f"summary/values/target_{name}_met", \
+            f"summary/values/target_{name}_value"
+        if met_key not in f or value_key not in f:
+            continue
+        long_name = text(f[met_key].attrs.get("long_name", ""))
+        found.append({
+            "name": name, "measure": str(target.get("measure", "")),
+            "month": str(target.get("month", "")), "threshold": float(target["threshold"]),
+            "at_least": " at least " in long_name,
+            "ratio": text(f[value_key].attrs.get("units", "1")) == "1",
+            "value": f[value_key][()].astype(float), "met": f[met_key][()].astype(float),
+        })
+    return found
+
+
+def probability(met):
+    """(successes, n, share, wilson low, wilson high) of an indicator array (NaN: no value)."""
+    met = np.asarray(met, dtype=float)
+    met = met[np.isfinite(met)]
+    count, n = int(np.sum(met > 0.5)), len(met)
+    low, high = wilson(count, n)
+    return count, n, (count / n if n else math.nan), low, high
+
+
+class CompareRefused(Exception):
+    """`icsflow compare` would not compare the files (they cannot be paired) or could not run."""
+
+
+def find_icsflow(explicit=None):
+    """The icsflow program: `explicit`, $ICSFLOW, build/icsflow of this checkout, or the PATH."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (explicit, os.environ.get("ICSFLOW"),
+                      os.path.join(here, "..", "build", "icsflow")):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("icsflow")
+
+
+def compare(paths, labels, icsflow):
+    """`icsflow compare PATHS --labels LABELS --all --format json`, as
+    {measure name: {"long_name", "units", "kind", "scenarios": {label: entry}}}; an entry has
+    estimate, low, high (the 90% range of runs, or the 95% Wilson interval of a probability) and,
+    from the second file on, "difference" with the paired 95% interval. The statistics are the
+    program's, so the briefing states exactly what `icsflow compare` prints. Raises
+    CompareRefused with the program's reason when the files cannot be paired."""
+    if icsflow is None:
+        raise CompareRefused("no icsflow program found (give --icsflow or set ICSFLOW)")
+    command = [icsflow, "compare", *paths, "--labels", *labels, "--all", "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        reason = done.stderr.strip().splitlines()
+        raise CompareRefused(reason[-1] if reason else f"icsflow compare exited "
+                                                        f"{done.returncode}")
+    measures = {}
+    for measure in json.loads(done.stdout)["measures"]:
+        measure["scenarios"] = {s["label"]: s for s in measure["scenarios"]}
+        measures[measure["name"]] = measure
+    return measures

@@ -1,16 +1,29 @@
 #!/usr/bin/python3
-"""Checks scripts/briefing.py on a BLMK results file, as a user would run it.
+"""Checks scripts/briefing.py on BLMK results files, as a user would run it.
 
-    test_briefing.py --results RESULTS.h5 [--briefing scripts/briefing.py]
+    test_briefing.py --results RESULTS.h5 [--icsflow build/icsflow] [--briefing scripts/briefing.py]
+    test_briefing.py --scenarios A.h5 B.h5 [--single ONE.h5 ...] [--icsflow ...]
 
+With --results:
 1. The briefing of RESULTS: every chart is a real PNG of board size with something drawn on it,
    briefing.html embeds them all and briefing.md links them, no temporary files are left, the
-   summary has 3 to 5 sentences, and the numbers it states agree with the file read here
+   summary has 3 to 6 sentences, and the numbers it states agree with the file read here
    independently with h5py: the month and height of the waiting-list peak (all modelled
-   hospitals, analysis window of /config/resolved) and the runs meeting each Phase 3 target.
-2. --compare RESULTS against itself (paired difference zero): compare.png and the sentence.
+   hospitals, analysis window of /config/resolved) and the runs meeting each target, in order.
+2. --compare RESULTS against itself (paired difference zero): compare.png and the sentences.
 3. Bad input: a missing file, a text file and an HDF5 file that is no icsflow results file give
    exit status 4 with the file named; --labels without --compare gives 2. Nothing is written.
+4. The layout check of briefing.py (layout_problems) finds text cut off at the edge, a legend
+   or a note over data and overlapping titles on figures made to have them, and none on a clean
+   one; the
+   axis rule holds (counts from zero, shares over at least 20 points).
+With --scenarios (two files that pair: one seed and replication set):
+5. Every chart shows both scenarios (pixels of each scenario's colour), every sentence but the
+   last names both, and the paired differences stated for the peak are those computed here.
+6. Each --single file (1 and 6 targets) gives a briefing that states a probability for each
+   target (and all together), and says in its footer what the bands hold.
+Every briefing here runs with --strict-layout: a chart with text cut off or overlapping, or a
+legend or note over data, fails it.
 
 Exit status 0 if all checks pass, 1 with the failures otherwise. Runs briefing.py with the same
 interpreter as this script (Debian's /usr/bin/python3, which has h5py and matplotlib).
@@ -29,7 +42,10 @@ import tomllib
 import h5py
 import numpy as np
 
-CHARTS = ["waiting_list.png", "phase3_activity.png", "long_waits.png", "beds.png"]
+CHARTS = ["waiting_list.png", "targets.png", "phase3_activity.png", "long_waits.png", "beds.png"]
+# The colours briefing.py gives the first two scenarios (Okabe-Ito blue and vermillion).
+SCENARIO_RGB = [(0x00, 0x72, 0xB2), (0xD5, 0x5E, 0x00)]
+ICSFLOW = None  # set by main(): the program briefing.py runs for `icsflow compare`
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
 TIMEOUT = 240
@@ -47,7 +63,9 @@ class Failures:
 
 
 def run_briefing(script, args):
-    command = [sys.executable, script, *args]
+    command = [sys.executable, script, *args, "--strict-layout"]
+    if ICSFLOW:
+        command += ["--icsflow", ICSFLOW]
     result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     print(f"$ briefing.py {' '.join(args)}\n  exit {result.returncode}")
     for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
@@ -92,7 +110,9 @@ def check_png(f, path):
     import matplotlib.image
     pixels = matplotlib.image.imread(path)[..., :3]
     drawn = np.mean(np.any(pixels < 0.9, axis=2))
-    colours = len(np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+    # Colours counted as one integer a pixel (a sort of ints, not of rows: far faster).
+    rgb = (pixels * 255).astype(np.uint32)
+    colours = len(np.unique((rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]))
     f.check(drawn > 0.02, f"{path} is nearly blank ({100 * drawn:.1f}% drawn)")
     f.check(colours > 50, f"{path} has only {colours} colours")
 
@@ -118,11 +138,13 @@ def independent_peak(path):
         peaks = total[:, window].max(axis=1)
         months = window[np.argmax(total[:, window], axis=1)]
         program_peak = h5["summary/values/list_peak"][()]
-        met = {}
+        met = []
         for target in analysis.get("targets", []):
             values = h5[f"summary/values/target_{target['name']}_met"][()]
-            met[target["measure"].removesuffix("_activity")] = (
-                int(np.nansum(values)), int(np.sum(np.isfinite(values))))
+            met.append((int(np.nansum(values)), int(np.sum(np.isfinite(values)))))
+        if len(met) > 1:
+            values = h5["summary/values/targets_all_met"][()]
+            met.append((int(np.nansum(values)), int(np.sum(np.isfinite(values)))))
     counts = np.bincount(months)
     mode = int(np.argmax(counts))
     year, month = labels[mode].split("-")
@@ -180,7 +202,7 @@ def check_briefing(f, script, results, tmp):
     print(f"  summary ({len(sentences)} sentences):")
     for sentence in sentences:
         print(f"    {sentence}")
-    f.check(3 <= len(sentences) <= 5, f"the summary has {len(sentences)} sentences, not 3-5")
+    f.check(3 <= len(sentences) <= 6, f"the summary has {len(sentences)} sentences, not 3-6")
 
     expected = independent_peak(results)
     print(f"  independent: peak median {expected['median']:.1f} in {expected['month']} "
@@ -203,14 +225,11 @@ def check_briefing(f, script, results, tmp):
                 f"stated 5% point {low}, computed {expected['q05']:.1f}")
         f.check(matches_rounded(stated_count(high), expected["q95"]),
                 f"stated 95% point {high}, computed {expected['q95']:.1f}")
-    for measure, (met, runs) in expected["met"].items():
-        pattern = (rf"{measure} activity \d+% \(target \d+%, met in (\d+) of (\d+) runs: "
-                   rf"probability \d+%, 95% interval \d+% to \d+%\)")
-        found = re.search(pattern, paragraph)
-        if f.check(found is not None, f"the summary does not state the {measure} target"):
-            f.check((int(found.group(1)), int(found.group(2))) == (met, runs),
-                    f"{measure}: stated {found.group(1)} of {found.group(2)} runs, "
-                    f"the file has {met} of {runs}")
+    # Each target in the order of the configuration, then all of them together.
+    stated = [(int(a), int(b)) for a, b in re.findall(
+        r"met in (\d+) of (\d+) runs: probability \d+%, 95% interval \d+% to \d+%", paragraph)]
+    f.check(stated == expected["met"], f"targets stated as met in {stated} runs; the file has "
+                                       f"{expected['met']}")
 
 
 def check_compare(f, script, results, tmp):
@@ -222,10 +241,10 @@ def check_compare(f, script, results, tmp):
     check_png(f, os.path.join(out, "compare.png"))
     paragraph = summary_paragraph(os.path.join(out, "briefing.md"))
     sentences = sentences_of(paragraph)
-    f.check(3 <= len(sentences) <= 5, f"the summary has {len(sentences)} sentences, not 3-5")
-    f.check(re.search(r"Against Plan, Same plan leaves the list unchanged in \w+ \d{4}",
-                      paragraph) is not None,
-            "a scenario compared with itself should give a zero paired difference")
+    f.check(3 <= len(sentences) <= 6, f"the summary has {len(sentences)} sentences, not 3-6")
+    f.check(re.search(r"under Same plan [^;]*no difference in any pair of runs\)\.$",
+                      sentences[0]) is not None,
+            "a scenario compared with itself should give a zero paired difference of the peak")
 
 
 def check_bad_input(f, script, tmp):
@@ -248,18 +267,150 @@ def check_bad_input(f, script, tmp):
     f.check(not os.path.exists(out), "output written although the input was bad")
 
 
+def colour_pixels(path, rgb, tolerance=40):
+    """Pixels of `path` within `tolerance` (0-255, per channel) of the colour `rgb`."""
+    import matplotlib.image
+    pixels = (matplotlib.image.imread(path)[..., :3] * 255).astype(np.int16)
+    return int(np.sum(np.all(np.abs(pixels - np.array(rgb, dtype=np.int16)) <= tolerance,
+                             axis=2)))
+
+
+def check_layout_checker(f, script):
+    """briefing.layout_problems must find what it is there to find, and pass a clean chart."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
+    import briefing
+    import matplotlib.pyplot as plt
+    briefing.style()
+    cases = {
+        "cut off at the edge": lambda fig, ax: fig.text(0.8, 0.5, "a note that runs far past "
+                                                                  "the right edge of the image"),
+        "lies over its data": lambda fig, ax: ax.legend(
+            handles=[briefing.Line2D([], [], color="red", label="a legend placed on the line")],
+            loc="center"),
+        "overlaps": lambda fig, ax: ax.text(0.0, 1.02, "a note on the title",
+                                            transform=ax.transAxes, fontsize=17),
+        "lies over the data": lambda fig, ax: ax.text(1.0, 1.0, "a note on the line",
+                                                      ha="center", va="center"),
+    }
+    for expected, spoil in cases.items():
+        fig, (ax,), _ = briefing.new_figure("A title", "A footer")
+        ax.plot([0, 1, 2], [0, 1, 2])
+        ax.set_title("A panel title")
+        spoil(fig, ax)
+        problems = briefing.layout_problems(fig)
+        plt.close(fig)
+        f.check(any(expected in p for p in problems),
+                f"layout_problems missed a chart whose text {expected}: {problems}")
+    fig, (ax,), legend_ax = briefing.new_figure("A title", "A footer", legend_rows=1)
+    ax.plot([0, 1, 2], [0, 1, 2], label="a line")
+    ax.set_title("A panel title")
+    briefing.bottom_legend(legend_ax, ax.get_lines(), 1)
+    problems = briefing.layout_problems(fig)
+    plt.close(fig)
+    f.check(not problems, f"layout_problems objects to a clean chart: {problems}")
+    # The axis rule the footers state: counts from zero, shares over at least 20 points.
+    fig, ax = plt.subplots()
+    briefing.share_limits(ax, 0.90, 0.91, ceiling=1.0)
+    low, high = ax.get_ylim()
+    f.check(high - low >= 0.2 - 1e-9 and 0.0 <= low and high <= 1.0,
+            f"a share of 90-91% is drawn over {low:.3f}-{high:.3f}, not 20 points within 0-1")
+    briefing.count_limits(ax, 5000.0)
+    f.check(ax.get_ylim()[0] == 0.0, f"a count axis starts at {ax.get_ylim()[0]}, not zero")
+    plt.close(fig)
+
+
+def check_scenarios(f, script, paths, tmp):
+    """Two scenarios that pair: every chart and sentence shows both, with paired differences."""
+    labels = ["Plan", "More capacity"]
+    out = os.path.join(tmp, "scenarios")
+    result = run_briefing(script, [*paths, "--labels", *labels, "-o", out])
+    if not f.check(result.returncode == 0, f"briefing.py with two scenarios exited "
+                                           f"{result.returncode}"):
+        return
+    f.check("no paired differences" not in result.stderr, "the two files did not pair")
+    for chart in CHARTS + ["compare.png"]:
+        path = os.path.join(out, chart)
+        check_png(f, path)
+        if not os.path.isfile(path):
+            continue
+        # compare.png draws the second minus the first: only the second's colour.
+        wanted = SCENARIO_RGB[1:] if chart == "compare.png" else SCENARIO_RGB
+        for label, rgb in zip(labels if chart != "compare.png" else labels[1:], wanted):
+            f.check(colour_pixels(path, rgb) > 300, f"{chart} does not show {label}")
+    sentences = sentences_of(summary_paragraph(os.path.join(out, "briefing.md")))
+    for sentence in sentences:
+        print(f"    {sentence}")
+    f.check(4 <= len(sentences) <= 6, f"the summary has {len(sentences)} sentences, not 4-6")
+    for sentence in sentences[:-1]:
+        f.check(all(label in sentence for label in labels),
+                f"a sentence does not name both scenarios: {sentence[:80]}...")
+    for sentence in sentences[:3]:
+        f.check("paired difference" in sentence,
+                f"no paired difference in: {sentence[:80]}...")
+    # The peak: the mean of the paired differences, computed here from the files.
+    peaks = []
+    for path in paths:
+        with h5py.File(path, "r") as h5:
+            peaks.append(h5["summary/values/list_peak"][()])
+    difference = float(np.mean(peaks[1] - peaks[0]))
+    found = re.search(r"under More capacity .*\(mean paired difference ([+\u2212]?[\d,]+), 95% "
+                      r"interval ([+\u2212]?[\d,]+) to ([+\u2212]?[\d,]+)\)\.$", sentences[0])
+    if f.check(found is not None, "the peak sentence does not state the paired difference"):
+        stated = [int(g.replace(",", "").replace("\u2212", "-").replace("+", ""))
+                  for g in found.groups()]
+        f.check(matches_rounded(stated[0], difference),
+                f"stated paired difference of the peak {stated[0]}, computed {difference:.1f}")
+        f.check(stated[1] <= stated[0] <= stated[2], f"the interval {stated[1:]} does not "
+                                                     f"hold the difference {stated[0]}")
+
+
+def check_single(f, script, path, tmp):
+    """One scenario with its own number of targets: one panel per target on targets.png."""
+    out = os.path.join(tmp, "single-" + os.path.splitext(os.path.basename(path))[0])
+    result = run_briefing(script, [path, "-o", out])
+    if not f.check(result.returncode == 0, f"briefing.py {path} exited {result.returncode}"):
+        return
+    with h5py.File(path, "r") as h5:
+        targets = tomllib.loads(text(h5["config/resolved"][()]))["analysis"]["targets"]
+    for chart in ("waiting_list.png", "targets.png", "long_waits.png", "beds.png"):
+        check_png(f, os.path.join(out, chart))
+    with open(os.path.join(out, "briefing.md"), encoding="utf-8") as stream:
+        md = stream.read()
+    f.check("they hold chance only" in md, f"{path}: the footer does not say what the bands "
+                                           "hold")
+    stated = re.findall(r"met in \d+ of \d+ runs", md)
+    expected = len(targets) + (1 if len(targets) > 1 else 0)
+    f.check(len(stated) == expected,
+            f"{path}: {len(stated)} probabilities stated for {len(targets)} targets")
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--results", required=True, help="a BLMK results file")
+    parser.add_argument("--results", help="a BLMK results file")
+    parser.add_argument("--scenarios", nargs=2, metavar="FILE",
+                        help="two BLMK results files that pair (one seed and replication set)")
+    parser.add_argument("--single", action="append", default=[], metavar="FILE",
+                        help="a results file to brief alone (with --scenarios; repeatable)")
+    parser.add_argument("--icsflow", help="the icsflow program (for icsflow compare)")
     parser.add_argument("--briefing",
                         default=os.path.join(here, "..", "..", "scripts", "briefing.py"))
     args = parser.parse_args()
+    if not args.results and not args.scenarios:
+        parser.error("give --results or --scenarios")
+    global ICSFLOW
+    ICSFLOW = args.icsflow
     f = Failures()
     with tempfile.TemporaryDirectory(prefix="briefing-test-") as tmp:
-        check_briefing(f, args.briefing, args.results, tmp)
-        check_compare(f, args.briefing, args.results, tmp)
-        check_bad_input(f, args.briefing, tmp)
+        if args.results:
+            check_briefing(f, args.briefing, args.results, tmp)
+            check_compare(f, args.briefing, args.results, tmp)
+            check_bad_input(f, args.briefing, tmp)
+            check_layout_checker(f, args.briefing)
+        if args.scenarios:
+            check_scenarios(f, args.briefing, args.scenarios, tmp)
+            for path in args.single:
+                check_single(f, args.briefing, path, tmp)
     if f.items:
         print(f"FAIL: {len(f.items)} problems")
         return 1
