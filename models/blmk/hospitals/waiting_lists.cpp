@@ -139,7 +139,12 @@ void WaitingLists::join(std::uint32_t id, Stage stage, double now) {
     Pathway& pathway = w_.pathways[id];
     pathway.stage = static_cast<std::uint8_t>(stage);
     pathway.stage_since = now;
-    queues_[list_of(pathway, stage)].push(id, queue_priority(pathway, stage), pathway.clock_start);
+    // RTT lists wait by the clock (longest wait first); a diagnostic list by the date of the
+    // request, as the 6-week diagnostic standard counts: a patient who reached the test early in
+    // their pathway (booked out of turn) does not queue behind every later request with an older
+    // clock.
+    const double since = stage == Stage::diagnostics ? now : pathway.clock_start;
+    queues_[list_of(pathway, stage)].push(id, queue_priority(pathway, stage), since);
     ++joined_[static_cast<std::size_t>(stage)];
     w_.metrics.stage_changed(pathway.hospital, -1, static_cast<int>(stage));
     if (stage == Stage::diagnostics) {

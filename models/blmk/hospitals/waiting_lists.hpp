@@ -15,7 +15,8 @@ struct World;
 // The hospitals' RTT lists: for each hospital and specialty, the first-outpatient, follow-up,
 // day-case and inpatient lists, and each hospital's diagnostic lists by modality. A pooled
 // specialty has one list per stage shared by every hospital. Lists are ordered by the policy's
-// discipline: priority class, then the RTT clock (longest wait first).
+// discipline: priority class, then the RTT clock (longest wait first); diagnostic lists by the
+// date of the request instead of the clock.
 //
 // Every movement is counted per stage (joined, left), so the end-of-run check that
 // joined = left + still waiting holds for every stage of every run.
