@@ -121,7 +121,7 @@ sim::ReplicationResult BlmkScenario::run(const sim::ReplicationContext& context)
         world->metrics.week_ended(weeks.size() - 1);
     }
     if (months.size() > 0 && months.end(months.size() - 1) >= horizon) {
-        world->metrics.month_ended(months.size() - 1);
+        world->metrics.month_ended(months.size() - 1, world->pathways);
     }
     world->metrics.finish(horizon);
     check_conservation(*world);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -10,6 +11,25 @@ namespace icsflow::models::blmk {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The RTT census counts clock starts from this many days before the first simulated day; earlier
+// starts are folded into its first day (they are long waits either way).
+constexpr std::int64_t kCensusDaysBefore = 1100;
+
+// Statistics of the list by priority kept at each month's end, for each reporting unit.
+enum PriorityStat : std::size_t {
+    kPriorityTotal = 0,
+    kPriorityAdmitted,  // of which with a decision to admit (on or returning to an admitted list)
+    kPriorityWithin18,
+    kPriorityMedian,
+    kPriorityOver52,
+    kPriorityStats
+};
+
+bool admitted_stage(std::uint8_t stage) {
+    return stage == static_cast<std::uint8_t>(Stage::admitted_day_case) ||
+           stage == static_cast<std::uint8_t>(Stage::admitted_inpatient);
+}
 
 // Statistics of the RTT list kept for each reporting unit (each trust and the system).
 enum UnitStat : std::size_t {
@@ -36,6 +56,11 @@ const char* activity_name(std::size_t a) {
         "elective_inpatient", "emergency_admission",   "other_non_elective",
         "ae_attendance",      "independent_sector"};
     return a < kActivities ? names[a] : "?";
+}
+
+const char* admission_method_name(std::size_t m) {
+    static constexpr const char* names[] = {"elective", "emergency"};
+    return m < kAdmissionMethods ? names[m] : "?";
 }
 
 const char* phase3_measure_name(std::size_t m) {
@@ -70,9 +95,9 @@ Metrics::Metrics(const ScenarioTables& tables)
       hospitals_(tables.p.hospitals.size()),
       places_(tables.p.places.size()),
       units_(trusts_ + 1),
-      rtt_(trusts_ * specialties_, tables.first_day - 1100,
+      rtt_(trusts_ * specialties_, tables.first_day - kCensusDaysBefore,
            static_cast<std::int64_t>(std::ceil(tables.horizon)) + 1),
-      diagnostics_(hospitals_ * kModalities, tables.first_day - 1100,
+      diagnostics_(hospitals_ * kModalities, tables.first_day - kCensusDaysBefore,
                    static_cast<std::int64_t>(std::ceil(tables.horizon)) + 1),
       stage_counts_(units_ * kStages, 0),
       clock_starts_(tables.weeks, tables.months, trusts_ * specialties_),
@@ -84,7 +109,14 @@ Metrics::Metrics(const ScenarioTables& tables)
       cancer_within_62_(tables.weeks, tables.months, units_),
       cancellations_(tables.weeks, tables.months, hospitals_),
       community_starts_(tables.weeks, tables.months, places_ * kCommunityServices),
-      community_wait_sum_(tables.weeks, tables.months, places_ * kCommunityServices) {
+      community_wait_sum_(tables.weeks, tables.months, places_ * kCommunityServices),
+      referrals_(tables.weeks, tables.months, places_ * specialties_),
+      activity_by_place_(tables.weeks, tables.months, places_ * kActivities),
+      spells_ended_(tables.weeks, tables.months, hospitals_ * kAdmissionMethods),
+      spell_days_(tables.weeks, tables.months, hospitals_ * kAdmissionMethods),
+      beds_in_use_by_specialty_(hospitals_ * (specialties_ + 1), 0),
+      beds_in_use_by_age_(hospitals_ * (kAgeBands + 1), 0),
+      by_priority_(tables.months.size() * units_ * kPriorities * kPriorityStats, kNaN) {
     for (std::size_t h = 0; h < hospitals_; ++h) {
         beds_occupied_.emplace_back(tables.weeks, tables.months);
         beds_available_.emplace_back(tables.weeks, tables.months);
@@ -94,6 +126,12 @@ Metrics::Metrics(const ScenarioTables& tables)
     for (std::size_t i = 0; i < places_ * kCommunityServices; ++i) {
         community_waiting_.emplace_back(tables.weeks, tables.months);
         community_in_service_.emplace_back(tables.weeks, tables.months);
+    }
+    for (std::size_t i = 0; i < beds_in_use_by_specialty_.size(); ++i) {
+        beds_by_specialty_.emplace_back(tables.weeks, tables.months);
+    }
+    for (std::size_t i = 0; i < beds_in_use_by_age_.size(); ++i) {
+        beds_by_age_.emplace_back(tables.weeks, tables.months);
     }
     auto size = [&](Stocks& s, std::size_t periods) {
         s.bands.assign(periods * trusts_ * specialties_ * kWaitBands, 0.0);
@@ -163,6 +201,16 @@ void Metrics::activity(std::uint32_t hospital, Activity what, double now, double
     activity_.add(now, hospital * kActivities + static_cast<std::size_t>(what), count);
 }
 
+void Metrics::patient_activity(std::uint32_t hospital, std::uint32_t place, Activity what,
+                               double now) {
+    activity(hospital, what, now);
+    activity_by_place_.add(now, place * kActivities + static_cast<std::size_t>(what));
+}
+
+void Metrics::referral(std::uint32_t place, std::uint32_t specialty, double now) {
+    referrals_.add(now, place * specialties_ + specialty);
+}
+
 void Metrics::cancer_treated(std::uint32_t hospital, double referral_time, double now) {
     const std::size_t trust = t_.p.trust_of(hospital);
     const bool within = now - referral_time <= 62.0;
@@ -184,6 +232,30 @@ void Metrics::beds(std::uint32_t hospital, double now, double occupied, double a
     beds_available_[hospital].set(now, available);
     beds_fit_[hospital].set(now, medically_fit);
     boarding_[hospital].set(now, boarding);
+}
+
+void Metrics::bed_use(const Inpatient& patient, double now, int change) {
+    // The model draws a specialty for elective and planned stays and an age band for emergency
+    // ones, not both: each breakdown gives the other kind a column of its own, so that each adds
+    // up to every occupied bed.
+    const bool emergency = patient.kind == StayKind::emergency;
+    const std::size_t by_specialty =
+        patient.hospital * (specialties_ + 1) + (emergency ? specialties_ : patient.specialty);
+    const std::size_t by_age =
+        patient.hospital * (kAgeBands + 1) + (emergency ? patient.age_band : kAgeBands);
+    beds_in_use_by_specialty_[by_specialty] += change;
+    beds_in_use_by_age_[by_age] += change;
+    beds_by_specialty_[by_specialty].set(
+        now, static_cast<double>(beds_in_use_by_specialty_[by_specialty]));
+    beds_by_age_[by_age].set(now, static_cast<double>(beds_in_use_by_age_[by_age]));
+}
+
+void Metrics::spell_ended(std::uint32_t hospital, bool emergency, double admitted, double now) {
+    const std::size_t cell = hospital * kAdmissionMethods + (emergency ? 1 : 0);
+    spells_ended_.add(now, cell);
+    // Length of stay as the hospital statistics count it: days from the admission date to the
+    // discharge date (a same-day stay is 0), counted in the period the spell ends.
+    spell_days_.add(now, cell, std::floor(now) - std::floor(admitted));
 }
 
 void Metrics::community(std::uint32_t place, std::size_t service, double now, double waiting,
@@ -255,18 +327,213 @@ void Metrics::week_ended(std::size_t week) {
              weekly_.diagnostics_6w, weekly_.stages, week, false);
 }
 
-void Metrics::month_ended(std::size_t month) {
+void Metrics::month_ended(std::size_t month, const PathwayPool& open_pathways) {
     snapshot(t_.months.end(month), monthly_.bands, monthly_.units, monthly_.diagnostics,
              monthly_.diagnostics_6w, monthly_.stages, month, true);
+    priority_census(month, open_pathways);
+}
+
+void Metrics::priority_census(std::size_t month, const PathwayPool& open_pathways) {
+    // Weeks waited exactly as the RTT census counts them (WaitingCensus): whole weeks from the
+    // clock-start day to the month's last day, early starts folded into the census's first day.
+    const std::int64_t census_day = static_cast<std::int64_t>(std::ceil(t_.months.end(month))) - 1;
+    const std::int64_t first_day = t_.first_day - kCensusDaysBefore;
+    constexpr std::size_t kWeeks = WaitingCensus::kMaxWeeks + 1;
+    std::vector<double> weeks(units_ * kPriorities * kWeeks, 0.0);
+    std::vector<double> admitted(units_ * kPriorities, 0.0);
+    open_pathways.for_each_in_use([&](const Pathway& pathway) {
+        const std::int64_t start_day =
+            std::max(static_cast<std::int64_t>(std::floor(pathway.clock_start)), first_day);
+        if (start_day > census_day) {
+            return;  // not yet on the census (as in WaitingCensus)
+        }
+        const std::size_t week = std::min<std::size_t>(
+            static_cast<std::size_t>((census_day - start_day) / 7), WaitingCensus::kMaxWeeks);
+        const std::size_t priority = std::clamp<std::size_t>(pathway.priority, 1, kPriorities) - 1;
+        for (const std::size_t unit : {std::size_t{t_.p.trust_of(pathway.hospital)}, units_ - 1}) {
+            weeks[(unit * kPriorities + priority) * kWeeks + week] += 1.0;
+            if (admitted_stage(pathway.stage)) {
+                admitted[unit * kPriorities + priority] += 1.0;
+            }
+        }
+    });
+    std::vector<double> histogram;
+    for (std::size_t cell = 0; cell < units_ * kPriorities; ++cell) {
+        histogram.assign(weeks.begin() + static_cast<std::ptrdiff_t>(cell * kWeeks),
+                         weeks.begin() + static_cast<std::ptrdiff_t>((cell + 1) * kWeeks));
+        const WaitSummary summary = summarise_waits(histogram);
+        double* row = &by_priority_[(month * units_ * kPriorities + cell) * kPriorityStats];
+        row[kPriorityTotal] = summary.total;
+        row[kPriorityAdmitted] = admitted[cell];
+        row[kPriorityWithin18] = summary.within_18_share;
+        row[kPriorityMedian] = summary.median_weeks;
+        row[kPriorityOver52] = summary.over_52;
+    }
 }
 
 void Metrics::finish(double horizon) {
-    for (auto* levels : {&beds_occupied_, &beds_available_, &beds_fit_, &boarding_,
-                         &community_waiting_, &community_in_service_}) {
+    for (auto* levels :
+         {&beds_occupied_, &beds_available_, &beds_fit_, &boarding_, &community_waiting_,
+          &community_in_service_, &beds_by_specialty_, &beds_by_age_}) {
         for (PeriodLevel& level : *levels) {
             level.finish(horizon);
         }
     }
+}
+
+// A recorded series that breaks a total down (by priority, place, specialty, age band or
+// hospital), declared with the code that fills it.
+struct Metrics::Breakdown {
+    sim::SeriesSpec spec;  // on the month axis; the weekly twin adds "_weekly" and the week axis
+    bool weekly_twin = true;
+    // Fills the series of one frequency (`monthly`, else weekly) with `periods` periods.
+    std::function<void(const Metrics&, bool monthly, const sim::ReportingPeriods& periods,
+                       std::vector<double>& out)>
+        fill;
+};
+
+std::vector<Metrics::Breakdown> Metrics::breakdowns() {
+    using K = sim::SeriesKind;
+    using Fill = decltype(Breakdown::fill);
+    // A count per period and cell, as recorded; cells whose `known` is false have no value.
+    auto counts = [](PeriodCounts Metrics::*member, std::function<bool(std::size_t)> known) {
+        return Fill([member, known](const Metrics& m, bool monthly,
+                                    const sim::ReportingPeriods& periods,
+                                    std::vector<double>& out) {
+            const PeriodCounts& c = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < c.cells(); ++cell) {
+                    if (known(cell)) {
+                        out[per * c.cells() + cell] =
+                            monthly ? c.monthly(per, cell) : c.weekly(per, cell);
+                    }
+                }
+            }
+        });
+    };
+    const auto every_cell = [](std::size_t) { return true; };
+    // Bed-days in each period: the time-average of beds occupied times the period's length.
+    auto bed_days = [](std::vector<PeriodLevel> Metrics::*member) {
+        return Fill([member](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+                             std::vector<double>& out) {
+            const std::vector<PeriodLevel>& levels = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                const double days = periods.end(per) - periods.start(per);
+                for (std::size_t i = 0; i < levels.size(); ++i) {
+                    const sim::LevelRecorder& r =
+                        monthly ? levels[i].monthly() : levels[i].weekly();
+                    out[per * levels.size() + i] = r.mean(per) * days;
+                }
+            }
+        });
+    };
+    // A statistic of the month-end census by priority (monthly only: the census visits every
+    // open pathway, done once a month).
+    auto by_priority = [](PriorityStat stat) {
+        return Fill([stat](const Metrics& m, bool, const sim::ReportingPeriods& periods,
+                           std::vector<double>& out) {
+            const std::size_t cells = m.units_ * kPriorities;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < cells; ++cell) {
+                    out[per * cells + cell] =
+                        m.by_priority_[(per * cells + cell) * kPriorityStats + stat];
+                }
+            }
+        });
+    };
+    // The points of delivery of patients whose place the model knows: not A&E attendances or
+    // other non-elective spells, drawn as daily counts per hospital.
+    const auto place_known = [](std::size_t cell) {
+        const auto what = static_cast<Activity>(cell % kActivities);
+        return what != Activity::ae_attendance && what != Activity::other_non_elective;
+    };
+
+    const std::vector<std::string> unit_priority{"reporting_unit", "priority"};
+    return {
+        {{"waiting_list_by_priority",
+          "incomplete RTT pathways by their priority now (after any review or rebooking)",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityTotal)},
+        {{"admitted_waiting_by_priority",
+          "... of which with a decision to admit (on an admitted list, or returning to one)",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityAdmitted)},
+        {{"within_18_weeks_share_by_priority", "share of the priority's pathways under 18 weeks",
+          "1", "month", unit_priority, K::statistic},
+         false,
+         by_priority(kPriorityWithin18)},
+        {{"median_wait_weeks_by_priority", "median wait of the priority's pathways", "weeks",
+          "month", unit_priority, K::statistic},
+         false,
+         by_priority(kPriorityMedian)},
+        {{"over_52_weeks_by_priority", "the priority's pathways waiting 52 weeks or more",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityOver52)},
+        {{"referrals_by_place",
+          "new referrals reaching a modelled hospital, by the patient's place",
+          "pathways",
+          "month",
+          {"place", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::referrals_, every_cell)},
+        {{"activity_by_place",
+          "activity of patients whose place is known (pathway patients, emergency admissions)",
+          "attendances or spells",
+          "month",
+          {"place", "point_of_delivery"},
+          K::flow},
+         true,
+         counts(&Metrics::activity_by_place_, place_known)},
+        {{"bed_days_by_specialty",
+          "general and acute bed-days occupied, by specialty",
+          "bed-days",
+          "month",
+          {"provider", "bed_specialty"},
+          K::flow},
+         true,
+         bed_days(&Metrics::beds_by_specialty_)},
+        {{"bed_days_by_age_band",
+          "general and acute bed-days occupied, by age band",
+          "bed-days",
+          "month",
+          {"provider", "bed_age_band"},
+          K::flow},
+         true,
+         bed_days(&Metrics::beds_by_age_)},
+        {{"spells_ended",
+          "hospital spells ended (discharges, and same-day emergency admissions)",
+          "spells",
+          "month",
+          {"provider", "admission_method"},
+          K::flow},
+         true,
+         counts(&Metrics::spells_ended_, every_cell)},
+        {{"mean_length_of_stay",
+          "mean length of stay of the spells ended (discharge date - "
+          "admission date)",
+          "days",
+          "month",
+          {"provider", "admission_method"},
+          K::statistic},
+         true,
+         [](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+            std::vector<double>& out) {
+             const std::size_t cells = m.spells_ended_.cells();
+             for (std::size_t per = 0; per < periods.size(); ++per) {
+                 for (std::size_t cell = 0; cell < cells; ++cell) {
+                     const double n = monthly ? m.spells_ended_.monthly(per, cell)
+                                              : m.spells_ended_.weekly(per, cell);
+                     const double days = monthly ? m.spell_days_.monthly(per, cell)
+                                                 : m.spell_days_.weekly(per, cell);
+                     out[per * cells + cell] = ratio(days, n);
+                 }
+             }
+         }},
+    };
 }
 
 sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
@@ -311,6 +578,24 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     schema.add_category_axis({"place", "place (local authority or out-of-area catchment)", places});
     schema.add_category_axis({"community_service", "community service after discharge",
                               labels(kCommunityServices, community_service_name)});
+    std::vector<std::string> priorities;
+    for (std::size_t k = 0; k < kPriorities; ++k) {
+        priorities.push_back("P" + std::to_string(k + 1));
+    }
+    schema.add_category_axis(
+        {"priority", "clinical priority of the pathway now (P1 most urgent)", priorities});
+    std::vector<std::string> bed_specialties = specialties;
+    bed_specialties.emplace_back("emergency (specialty not modelled)");
+    schema.add_category_axis({"bed_specialty",
+                              "specialty of an elective or planned stay; emergency stays apart",
+                              bed_specialties});
+    std::vector<std::string> bed_age_bands = labels(kAgeBands, age_band_name);
+    bed_age_bands.emplace_back("elective or planned (age not modelled)");
+    schema.add_category_axis({"bed_age_band",
+                              "age band of an emergency stay; elective and planned stays apart",
+                              bed_age_bands});
+    schema.add_category_axis({"admission_method", "how the spell began",
+                              labels(kAdmissionMethods, admission_method_name)});
 
     using K = sim::SeriesKind;
     for (const auto& [axis, suffix] :
@@ -382,6 +667,15 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
             {"place", "community_service"}, K::flow);
         add("community_wait_days", "mean wait from referral to start of those starting", "days",
             {"place", "community_service"}, K::statistic);
+    }
+    for (const Breakdown& b : breakdowns()) {
+        schema.add_series(b.spec);
+        if (b.weekly_twin) {
+            sim::SeriesSpec weekly = b.spec;
+            weekly.name += "_weekly";
+            weekly.time_axis = "week";
+            schema.add_series(std::move(weekly));
+        }
     }
     return schema;
 }
@@ -482,6 +776,12 @@ void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& res
                     f.monthly ? beds_available_[h].monthly() : beds_available_[h].weekly();
                 occupancy[per * hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
             }
+        }
+    }
+    for (const Breakdown& b : breakdowns()) {
+        b.fill(*this, true, t_.months, series(b.spec.name));
+        if (b.weekly_twin) {
+            b.fill(*this, false, t_.weeks, series(b.spec.name + "_weekly"));
         }
     }
 }
