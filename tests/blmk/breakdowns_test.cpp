@@ -1,4 +1,4 @@
-// The breakdowns planners asked for (models/blmk/metrics/metrics.cpp, Metrics::breakdowns):
+// The breakdowns planners asked for (models/blmk/metrics/metrics.cpp, Metrics::recorded):
 //   - each adds up to the total it breaks down, in every month of every replication: the list
 //     by priority to the list (exactly, per reporting unit), referrals by place to the clock
 //     starts, bed-days by specialty and by age band to the mean beds occupied times the days,

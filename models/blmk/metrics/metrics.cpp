@@ -381,9 +381,8 @@ void Metrics::finish(double horizon) {
     }
 }
 
-// A recorded series that breaks a total down (by priority, place, specialty, age band or
-// hospital), declared with the code that fills it.
-struct Metrics::Breakdown {
+// A series Metrics records, declared with the code that fills it from what was recorded.
+struct Metrics::Recorded {
     sim::SeriesSpec spec;  // on the month axis; the weekly twin adds "_weekly" and the week axis
     bool weekly_twin = true;
     // Fills the series of one frequency (`monthly`, else weekly) with `periods` periods.
@@ -392,9 +391,28 @@ struct Metrics::Breakdown {
         fill;
 };
 
-std::vector<Metrics::Breakdown> Metrics::breakdowns() {
+std::vector<Metrics::Recorded> Metrics::recorded() {
     using K = sim::SeriesKind;
-    using Fill = decltype(Breakdown::fill);
+    using Fill = decltype(Recorded::fill);
+    // A stock snapshot as taken at each period's end.
+    auto stock = [](std::vector<double> Stocks::*member) {
+        return Fill([member](const Metrics& m, bool monthly, const sim::ReportingPeriods&,
+                             std::vector<double>& out) {
+            out = (monthly ? m.monthly_ : m.weekly_).*member;
+        });
+    };
+    // One statistic of each reporting unit's list at each period's end.
+    auto unit_stat = [](UnitStat stat) {
+        return Fill([stat](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+                           std::vector<double>& out) {
+            const Stocks& st = monthly ? m.monthly_ : m.weekly_;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t u = 0; u < m.units_; ++u) {
+                    out[per * m.units_ + u] = st.units[(per * m.units_ + u) * kUnitStats + stat];
+                }
+            }
+        });
+    };
     // A count per period and cell, as recorded; cells whose `known` is false have no value.
     auto counts = [](PeriodCounts Metrics::*member, std::function<bool(std::size_t)> known) {
         return Fill([member, known](const Metrics& m, bool monthly,
@@ -448,8 +466,295 @@ std::vector<Metrics::Breakdown> Metrics::breakdowns() {
         return what != Activity::ae_attendance && what != Activity::other_non_elective;
     };
 
+    // The time-average (or the maximum) of a level in each period.
+    auto levels = [](std::vector<PeriodLevel> Metrics::*member, bool maximum) {
+        return Fill([member, maximum](const Metrics& m, bool monthly,
+                                      const sim::ReportingPeriods& periods,
+                                      std::vector<double>& out) {
+            const std::vector<PeriodLevel>& v = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t i = 0; i < v.size(); ++i) {
+                    const sim::LevelRecorder& r = monthly ? v[i].monthly() : v[i].weekly();
+                    out[per * v.size() + i] = maximum ? r.maximum(per) : r.mean(per);
+                }
+            }
+        });
+    };
+    // numerator / denominator of two recorded counts in each period and cell (NaN when the
+    // denominator is 0): a share, or a mean from a sum and a count.
+    auto counts_ratio = [](PeriodCounts Metrics::*numerator, PeriodCounts Metrics::*denominator) {
+        return Fill([numerator, denominator](const Metrics& m, bool monthly,
+                                             const sim::ReportingPeriods& periods,
+                                             std::vector<double>& out) {
+            const PeriodCounts& n = m.*numerator;
+            const PeriodCounts& d = m.*denominator;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < d.cells(); ++cell) {
+                    out[per * d.cells() + cell] =
+                        monthly ? ratio(n.monthly(per, cell), d.monthly(per, cell))
+                                : ratio(n.weekly(per, cell), d.weekly(per, cell));
+                }
+            }
+        });
+    };
     const std::vector<std::string> unit_priority{"reporting_unit", "priority"};
     return {
+        // The RTT list at each period's end.
+        {{"incomplete_pathways",
+          "incomplete RTT pathways (the waiting list)",
+          "pathways",
+          "month",
+          {"trust", "specialty", "wait_band"},
+          K::stock},
+         true,
+         stock(&Stocks::bands)},
+        {{"waiting_list",
+          "incomplete RTT pathways, total",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kTotal)},
+        {{"within_18_weeks_share",
+          "share of the list waiting under 18 weeks",
+          "1",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kWithin18)},
+        {{"median_wait_weeks",
+          "median wait of the list",
+          "weeks",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kMedian)},
+        {{"p92_wait_weeks",
+          "92nd percentile wait of the list",
+          "weeks",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kP92)},
+        {{"over_52_weeks",
+          "pathways waiting 52 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver52)},
+        {{"over_78_weeks",
+          "pathways waiting 78 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver78)},
+        {{"over_104_weeks",
+          "pathways waiting 104 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver104)},
+        {{"waiting_by_stage",
+          "incomplete pathways by the list they are on",
+          "pathways",
+          "month",
+          {"reporting_unit", "stage"},
+          K::stock},
+         true,
+         stock(&Stocks::stages)},
+        // Flows onto and off the list, and activity.
+        {{"clock_starts",
+          "RTT clock starts (referrals reaching a modelled hospital)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::clock_starts_, every_cell)},
+        {{"clock_stops_admitted",
+          "admitted clock stops (treatment as a day case or inpatient)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::stops_admitted_, every_cell)},
+        {{"clock_stops_non_admitted",
+          "non-admitted clock stops (treated or discharged in clinic, or after DNAs)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::stops_non_admitted_, every_cell)},
+        {{"removals_other_than_treatment",
+          "removals from the list other than treatment",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::removals_, every_cell)},
+        {{"activity",
+          "activity by point of delivery",
+          "attendances or spells",
+          "month",
+          {"provider", "point_of_delivery"},
+          K::flow},
+         true,
+         counts(&Metrics::activity_, every_cell)},
+        {{"diagnostic_waiting",
+          "patients waiting for a test",
+          "patients",
+          "month",
+          {"provider", "modality"},
+          K::stock},
+         true,
+         stock(&Stocks::diagnostics)},
+        {{"diagnostic_waiting_over_6_weeks",
+          "patients waiting 6 weeks or more for a test",
+          "patients",
+          "month",
+          {"provider", "modality"},
+          K::stock},
+         true,
+         stock(&Stocks::diagnostics_6w)},
+        {{"cancer_treatments",
+          "first treatments after a suspected-cancer referral",
+          "patients",
+          "month",
+          {"reporting_unit"},
+          K::flow},
+         true,
+         counts(&Metrics::cancer_treated_, every_cell)},
+        {{"cancer_treated_within_62_days",
+          "... of which within 62 days of referral",
+          "patients",
+          "month",
+          {"reporting_unit"},
+          K::flow},
+         true,
+         counts(&Metrics::cancer_within_62_, every_cell)},
+        {{"cancer_62_day_share",
+          "share of cancer treatments within 62 days",
+          "1",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         counts_ratio(&Metrics::cancer_within_62_, &Metrics::cancer_treated_)},
+        // Beds.
+        {{"beds_occupied",
+          "general and acute beds occupied",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_occupied_, false)},
+        {{"beds_occupied_peak",
+          "general and acute beds occupied, peak",
+          "beds",
+          "month",
+          {"provider"},
+          K::maximum},
+         true,
+         levels(&Metrics::beds_occupied_, true)},
+        {{"beds_available",
+          "general and acute beds open",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_available_, false)},
+        {{"bed_occupancy_share",
+          "mean occupied / mean open beds",
+          "1",
+          "month",
+          {"provider"},
+          K::statistic},
+         true,
+         [](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+            std::vector<double>& out) {
+             for (std::size_t per = 0; per < periods.size(); ++per) {
+                 for (std::size_t h = 0; h < m.hospitals_; ++h) {
+                     const auto& occ =
+                         monthly ? m.beds_occupied_[h].monthly() : m.beds_occupied_[h].weekly();
+                     const auto& av =
+                         monthly ? m.beds_available_[h].monthly() : m.beds_available_[h].weekly();
+                     out[per * m.hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
+                 }
+             }
+         }},
+        {{"beds_medically_fit",
+          "beds held by medically fit patients (delayed transfers)",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_fit_, false)},
+        {{"emergency_waiting_for_bed",
+          "emergency patients admitted but waiting for a bed",
+          "patients",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::boarding_, false)},
+        {{"on_the_day_cancellations",
+          "elective operations cancelled on the day for want of a bed",
+          "operations",
+          "month",
+          {"provider"},
+          K::flow},
+         true,
+         counts(&Metrics::cancellations_, every_cell)},
+        // Community services.
+        {{"community_waiting",
+          "patients in hospital waiting for the service",
+          "patients",
+          "month",
+          {"place", "community_service"},
+          K::time_mean},
+         true,
+         levels(&Metrics::community_waiting_, false)},
+        {{"community_in_service",
+          "clients receiving the service",
+          "clients",
+          "month",
+          {"place", "community_service"},
+          K::time_mean},
+         true,
+         levels(&Metrics::community_in_service_, false)},
+        {{"community_starts",
+          "clients starting the service",
+          "clients",
+          "month",
+          {"place", "community_service"},
+          K::flow},
+         true,
+         counts(&Metrics::community_starts_, every_cell)},
+        {{"community_wait_days",
+          "mean wait from referral to start of those starting",
+          "days",
+          "month",
+          {"place", "community_service"},
+          K::statistic},
+         true,
+         counts_ratio(&Metrics::community_wait_sum_, &Metrics::community_starts_)},
+        // The breakdowns planners asked for: by priority, place, specialty, age band, hospital.
         {{"waiting_list_by_priority",
           "incomplete RTT pathways by their priority now (after any review or rebooking)",
           "pathways", "month", unit_priority, K::stock},
@@ -520,19 +825,7 @@ std::vector<Metrics::Breakdown> Metrics::breakdowns() {
           {"provider", "admission_method"},
           K::statistic},
          true,
-         [](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
-            std::vector<double>& out) {
-             const std::size_t cells = m.spells_ended_.cells();
-             for (std::size_t per = 0; per < periods.size(); ++per) {
-                 for (std::size_t cell = 0; cell < cells; ++cell) {
-                     const double n = monthly ? m.spells_ended_.monthly(per, cell)
-                                              : m.spells_ended_.weekly(per, cell);
-                     const double days = monthly ? m.spell_days_.monthly(per, cell)
-                                                 : m.spell_days_.weekly(per, cell);
-                     out[per * cells + cell] = ratio(days, n);
-                 }
-             }
-         }},
+         counts_ratio(&Metrics::spell_days_, &Metrics::spells_ended_)},
     };
 }
 
@@ -597,81 +890,14 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     schema.add_category_axis({"admission_method", "how the spell began",
                               labels(kAdmissionMethods, admission_method_name)});
 
-    using K = sim::SeriesKind;
-    for (const auto& [axis, suffix] :
-         std::vector<std::pair<std::string, std::string>>{{"month", ""}, {"week", "_weekly"}}) {
-        // Explicit captures of the bindings: clang 14 (the fuzz build) cannot capture them
-        // implicitly.
-        auto add = [&, &axis = axis, &suffix = suffix](
-                       const std::string& name, const std::string& long_name,
-                       const std::string& units_text, std::vector<std::string> dims, K kind) {
-            schema.add_series({name + suffix, long_name, units_text, axis, std::move(dims), kind});
-        };
-        add("incomplete_pathways", "incomplete RTT pathways (the waiting list)", "pathways",
-            {"trust", "specialty", "wait_band"}, K::stock);
-        add("waiting_list", "incomplete RTT pathways, total", "pathways", {"reporting_unit"},
-            K::stock);
-        add("within_18_weeks_share", "share of the list waiting under 18 weeks", "1",
-            {"reporting_unit"}, K::statistic);
-        add("median_wait_weeks", "median wait of the list", "weeks", {"reporting_unit"},
-            K::statistic);
-        add("p92_wait_weeks", "92nd percentile wait of the list", "weeks", {"reporting_unit"},
-            K::statistic);
-        add("over_52_weeks", "pathways waiting 52 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("over_78_weeks", "pathways waiting 78 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("over_104_weeks", "pathways waiting 104 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("waiting_by_stage", "incomplete pathways by the list they are on", "pathways",
-            {"reporting_unit", "stage"}, K::stock);
-        add("clock_starts", "RTT clock starts (referrals reaching a modelled hospital)", "pathways",
-            {"trust", "specialty"}, K::flow);
-        add("clock_stops_admitted", "admitted clock stops (treatment as a day case or inpatient)",
-            "pathways", {"trust", "specialty"}, K::flow);
-        add("clock_stops_non_admitted",
-            "non-admitted clock stops (treated or discharged in clinic, or after DNAs)", "pathways",
-            {"trust", "specialty"}, K::flow);
-        add("removals_other_than_treatment", "removals from the list other than treatment",
-            "pathways", {"trust", "specialty"}, K::flow);
-        add("activity", "activity by point of delivery", "attendances or spells",
-            {"provider", "point_of_delivery"}, K::flow);
-        add("diagnostic_waiting", "patients waiting for a test", "patients",
-            {"provider", "modality"}, K::stock);
-        add("diagnostic_waiting_over_6_weeks", "patients waiting 6 weeks or more for a test",
-            "patients", {"provider", "modality"}, K::stock);
-        add("cancer_treatments", "first treatments after a suspected-cancer referral", "patients",
-            {"reporting_unit"}, K::flow);
-        add("cancer_treated_within_62_days", "... of which within 62 days of referral", "patients",
-            {"reporting_unit"}, K::flow);
-        add("cancer_62_day_share", "share of cancer treatments within 62 days", "1",
-            {"reporting_unit"}, K::statistic);
-        add("beds_occupied", "general and acute beds occupied", "beds", {"provider"}, K::time_mean);
-        add("beds_occupied_peak", "general and acute beds occupied, peak", "beds", {"provider"},
-            K::maximum);
-        add("beds_available", "general and acute beds open", "beds", {"provider"}, K::time_mean);
-        add("bed_occupancy_share", "mean occupied / mean open beds", "1", {"provider"},
-            K::statistic);
-        add("beds_medically_fit", "beds held by medically fit patients (delayed transfers)", "beds",
-            {"provider"}, K::time_mean);
-        add("emergency_waiting_for_bed", "emergency patients admitted but waiting for a bed",
-            "patients", {"provider"}, K::time_mean);
-        add("on_the_day_cancellations",
-            "elective operations cancelled on the day for want of a bed", "operations",
-            {"provider"}, K::flow);
-        add("community_waiting", "patients in hospital waiting for the service", "patients",
-            {"place", "community_service"}, K::time_mean);
-        add("community_in_service", "clients receiving the service", "clients",
-            {"place", "community_service"}, K::time_mean);
-        add("community_starts", "clients starting the service", "clients",
-            {"place", "community_service"}, K::flow);
-        add("community_wait_days", "mean wait from referral to start of those starting", "days",
-            {"place", "community_service"}, K::statistic);
+    // Every monthly series, then the weekly twins.
+    const std::vector<Recorded> series = recorded();
+    for (const Recorded& r : series) {
+        schema.add_series(r.spec);
     }
-    for (const Breakdown& b : breakdowns()) {
-        schema.add_series(b.spec);
-        if (b.weekly_twin) {
-            sim::SeriesSpec weekly = b.spec;
+    for (const Recorded& r : series) {
+        if (r.weekly_twin) {
+            sim::SeriesSpec weekly = r.spec;
             weekly.name += "_weekly";
             weekly.time_axis = "week";
             schema.add_series(std::move(weekly));
@@ -681,107 +907,11 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
 }
 
 void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& result) const {
-    auto series = [&](const std::string& name) -> std::vector<double>& {
-        return result.series[schema.series_id(name)];
-    };
-    struct Frequency {
-        std::string suffix;
-        std::size_t periods;
-        const Stocks* stocks;
-        bool monthly;
-    };
-    const std::vector<Frequency> frequencies{{"", t_.months.size(), &monthly_, true},
-                                             {"_weekly", t_.weeks.size(), &weekly_, false}};
-    for (const Frequency& f : frequencies) {
-        const Stocks& st = *f.stocks;
-        series("incomplete_pathways" + f.suffix) = st.bands;
-        auto unit_stat = [&](const std::string& name, std::size_t stat) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t u = 0; u < units_; ++u) {
-                    out[per * units_ + u] = st.units[(per * units_ + u) * kUnitStats + stat];
-                }
-            }
-        };
-        unit_stat("waiting_list", kTotal);
-        unit_stat("within_18_weeks_share", kWithin18);
-        unit_stat("median_wait_weeks", kMedian);
-        unit_stat("p92_wait_weeks", kP92);
-        unit_stat("over_52_weeks", kOver52);
-        unit_stat("over_78_weeks", kOver78);
-        unit_stat("over_104_weeks", kOver104);
-        series("waiting_by_stage" + f.suffix) = st.stages;
-        series("diagnostic_waiting" + f.suffix) = st.diagnostics;
-        series("diagnostic_waiting_over_6_weeks" + f.suffix) = st.diagnostics_6w;
-
-        auto counts = [&](const std::string& name, const PeriodCounts& c) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t cell = 0; cell < c.cells(); ++cell) {
-                    out[per * c.cells() + cell] =
-                        f.monthly ? c.monthly(per, cell) : c.weekly(per, cell);
-                }
-            }
-        };
-        counts("clock_starts", clock_starts_);
-        counts("clock_stops_admitted", stops_admitted_);
-        counts("clock_stops_non_admitted", stops_non_admitted_);
-        counts("removals_other_than_treatment", removals_);
-        counts("activity", activity_);
-        counts("cancer_treatments", cancer_treated_);
-        counts("cancer_treated_within_62_days", cancer_within_62_);
-        counts("on_the_day_cancellations", cancellations_);
-        counts("community_starts", community_starts_);
-        auto& cancer_share = series("cancer_62_day_share" + f.suffix);
-        auto& community_wait = series("community_wait_days" + f.suffix);
-        for (std::size_t per = 0; per < f.periods; ++per) {
-            for (std::size_t u = 0; u < units_; ++u) {
-                const double n =
-                    f.monthly ? cancer_treated_.monthly(per, u) : cancer_treated_.weekly(per, u);
-                const double k = f.monthly ? cancer_within_62_.monthly(per, u)
-                                           : cancer_within_62_.weekly(per, u);
-                cancer_share[per * units_ + u] = ratio(k, n);
-            }
-            for (std::size_t cell = 0; cell < places_ * kCommunityServices; ++cell) {
-                const double n = f.monthly ? community_starts_.monthly(per, cell)
-                                           : community_starts_.weekly(per, cell);
-                const double sum = f.monthly ? community_wait_sum_.monthly(per, cell)
-                                             : community_wait_sum_.weekly(per, cell);
-                community_wait[per * places_ * kCommunityServices + cell] = ratio(sum, n);
-            }
-        }
-        auto levels = [&](const std::string& name, const std::vector<PeriodLevel>& v,
-                          bool maximum) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t i = 0; i < v.size(); ++i) {
-                    const sim::LevelRecorder& r = f.monthly ? v[i].monthly() : v[i].weekly();
-                    out[per * v.size() + i] = maximum ? r.maximum(per) : r.mean(per);
-                }
-            }
-        };
-        levels("beds_occupied", beds_occupied_, false);
-        levels("beds_occupied_peak", beds_occupied_, true);
-        levels("beds_available", beds_available_, false);
-        levels("beds_medically_fit", beds_fit_, false);
-        levels("emergency_waiting_for_bed", boarding_, false);
-        levels("community_waiting", community_waiting_, false);
-        levels("community_in_service", community_in_service_, false);
-        auto& occupancy = series("bed_occupancy_share" + f.suffix);
-        for (std::size_t per = 0; per < f.periods; ++per) {
-            for (std::size_t h = 0; h < hospitals_; ++h) {
-                const auto& occ =
-                    f.monthly ? beds_occupied_[h].monthly() : beds_occupied_[h].weekly();
-                const auto& av =
-                    f.monthly ? beds_available_[h].monthly() : beds_available_[h].weekly();
-                occupancy[per * hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
-            }
-        }
-    }
-    for (const Breakdown& b : breakdowns()) {
-        b.fill(*this, true, t_.months, series(b.spec.name));
-        if (b.weekly_twin) {
-            b.fill(*this, false, t_.weeks, series(b.spec.name + "_weekly"));
+    for (const Recorded& r : recorded()) {
+        r.fill(*this, true, t_.months, result.series[schema.series_id(r.spec.name)]);
+        if (r.weekly_twin) {
+            r.fill(*this, false, t_.weeks,
+                   result.series[schema.series_id(r.spec.name + "_weekly")]);
         }
     }
 }

@@ -146,10 +146,10 @@ class Metrics {
     [[nodiscard]] std::int64_t waiting_list_total() const;
 
   private:
-    struct Breakdown;
-    // The breakdowns planners asked for (by priority, place, specialty, age band, hospital),
-    // each declared with the code that fills it.
-    static std::vector<Breakdown> breakdowns();
+    struct Recorded;
+    // Every series Metrics records, each declared with the code that fills it: the schema and
+    // `write` both go through this list.
+    static std::vector<Recorded> recorded();
     void priority_census(std::size_t month, const PathwayPool& open_pathways);
     void snapshot(double period_end, std::vector<double>& by_band, std::vector<double>& by_unit,
                   std::vector<double>& diagnostics, std::vector<double>& diagnostics_6w,
