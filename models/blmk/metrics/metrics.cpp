@@ -339,8 +339,10 @@ void Metrics::priority_census(std::size_t month, const PathwayPool& open_pathway
     const std::int64_t census_day = static_cast<std::int64_t>(std::ceil(t_.months.end(month))) - 1;
     const std::int64_t first_day = t_.first_day - kCensusDaysBefore;
     constexpr std::size_t kWeeks = WaitingCensus::kMaxWeeks + 1;
-    std::vector<double> weeks(units_ * kPriorities * kWeeks, 0.0);
+    // Counted per trust in one pass (the system's rows are the trusts' sums, added below).
+    std::vector<std::uint32_t> counts(units_ * kPriorities * kWeeks, 0);
     std::vector<double> admitted(units_ * kPriorities, 0.0);
+    const std::vector<std::uint32_t>& trust_of = t_.p.trust_index;
     open_pathways.for_each_in_use([&](const Pathway& pathway) {
         const std::int64_t start_day =
             std::max(static_cast<std::int64_t>(std::floor(pathway.clock_start)), first_day);
@@ -349,18 +351,24 @@ void Metrics::priority_census(std::size_t month, const PathwayPool& open_pathway
         }
         const std::size_t week = std::min<std::size_t>(
             static_cast<std::size_t>((census_day - start_day) / 7), WaitingCensus::kMaxWeeks);
-        const std::size_t priority = std::clamp<std::size_t>(pathway.priority, 1, kPriorities) - 1;
-        for (const std::size_t unit : {std::size_t{t_.p.trust_of(pathway.hospital)}, units_ - 1}) {
-            weeks[(unit * kPriorities + priority) * kWeeks + week] += 1.0;
-            if (admitted_stage(pathway.stage)) {
-                admitted[unit * kPriorities + priority] += 1.0;
-            }
+        const std::size_t cell = trust_of[pathway.hospital] * kPriorities +
+                                 std::clamp<std::size_t>(pathway.priority, 1, kPriorities) - 1;
+        ++counts[cell * kWeeks + week];
+        if (admitted_stage(pathway.stage)) {
+            admitted[cell] += 1.0;
         }
     });
+    const std::size_t system = (units_ - 1) * kPriorities;
+    for (std::size_t cell = 0; cell < system; ++cell) {
+        for (std::size_t w = 0; w < kWeeks; ++w) {
+            counts[(system + cell % kPriorities) * kWeeks + w] += counts[cell * kWeeks + w];
+        }
+        admitted[system + cell % kPriorities] += admitted[cell];
+    }
     std::vector<double> histogram;
     for (std::size_t cell = 0; cell < units_ * kPriorities; ++cell) {
-        histogram.assign(weeks.begin() + static_cast<std::ptrdiff_t>(cell * kWeeks),
-                         weeks.begin() + static_cast<std::ptrdiff_t>((cell + 1) * kWeeks));
+        histogram.assign(counts.begin() + static_cast<std::ptrdiff_t>(cell * kWeeks),
+                         counts.begin() + static_cast<std::ptrdiff_t>((cell + 1) * kWeeks));
         const WaitSummary summary = summarise_waits(histogram);
         double* row = &by_priority_[(month * units_ * kPriorities + cell) * kPriorityStats];
         row[kPriorityTotal] = summary.total;
