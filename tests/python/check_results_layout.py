@@ -21,7 +21,8 @@ Results format 1.x:
   /runtime          wall_seconds, events per replication; batch attributes
 Every dataset has `long_name`; every numeric or label dataset has `units`.
 For the BLMK model, the breakdowns planners asked for are there with their documented axes, and
-add up to the totals they break down (docs/results-format.md, "The BLMK model's series").
+add up to the totals they break down (docs/results-format.md, "The BLMK model's series"); and a
+few derived summaries equal what a reader recomputes from the recorded series.
 
 Exit status 0 if the file conforms, 1 with a list of every problem otherwise. Uses only h5py,
 numpy and the standard library (Debian's /usr/bin/python3).
@@ -325,7 +326,8 @@ def check_blmk_breakdowns(c, f):
             dimensions = [text(x) for x in series[twin].attrs.get("dimensions", [])]
             c.check(dimensions == ["replication", time_axis] + axes,
                     f"/series/{twin}: dimensions {dimensions}")
-        c.check(weekly or name + "_weekly" not in series, f"/series/{name}_weekly is not documented")
+        c.check(weekly or name + "_weekly" not in series,
+                f"/series/{name}_weekly is not documented")
     if not all(name in series for name in BLMK_BREAKDOWNS):
         return
     c.check([text(x) for x in f["axes/priority"][()]] == ["P1", "P2", "P3", "P4"],
@@ -365,6 +367,28 @@ def check_blmk_breakdowns(c, f):
                     f"activity_by_place: {point} does not add up to activity")
 
 
+def check_blmk_derived(c, f):
+    """A few derived summaries recomputed from the recorded series, as a reader would: they are
+    computed after the run from those series alone (models/blmk/metrics/derived_summaries.cpp)."""
+    series = f["series"]
+    values = f["summary/values"]
+    system_list = series["waiting_list"][()][:, :, -1]  # last reporting unit: the system
+    months = system_list.shape[1]
+    year = min(12, months)
+    checks = {
+        "list_first_month": system_list[:, 0],
+        "list_end": system_list[:, -1],
+        "over_52_end": series["over_52_weeks"][()][:, -1, -1],
+        "first_year_clock_starts": series["clock_starts"][()][:, :year].sum(axis=(1, 2, 3)),
+        "first_year_cancellations":
+            series["on_the_day_cancellations"][()][:, :year].sum(axis=(1, 2)),
+    }
+    for name, expected in checks.items():
+        if c.check(name in values, f"/summary/values/{name} missing"):
+            c.check(np.array_equal(values[name][()], expected),
+                    f"/summary/values/{name} differs from the series it is derived from")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
@@ -380,6 +404,7 @@ def main():
             check_series(c, f, replication, time_axes, category_axes)
             if f.attrs.get("model") == "blmk":
                 check_blmk_breakdowns(c, f)
+                check_blmk_derived(c, f)
             check_summary(c, f, replication)
             check_runtime(c, f)
     if c.problems:
