@@ -74,11 +74,11 @@ void Demand::emergency(std::uint32_t stream, double now) {
     const double pathway_draw = patient_stream.uniform();
 
     w_.metrics.patient_activity(hospital, place, Activity::emergency_admission, now);
+    // Same-day emergency care does not take a general and acute bed overnight: a spell that ends
+    // on the day it began.
     if (same_day) {
-        // A spell that ends on the day it began, without a general and acute bed.
         w_.metrics.spell_ended(hospital, true, now, now);
     } else {
-        // Same-day emergency care does not take a general and acute bed overnight.
         const std::uint32_t id = w_.inpatients.acquire();
         w_.note_records();
         Inpatient& patient = w_.inpatients[id];
