@@ -1,7 +1,9 @@
 #include "models/blmk/blmk_model.hpp"
 
+#include <functional>
 #include <sstream>
 
+#include "models/blmk/metrics/derived_summaries.hpp"
 #include "models/blmk/metrics/rtt_observables.hpp"
 #include "models/blmk/parameters/dictionary.hpp"
 #include "models/blmk/parameters/read_parameters.hpp"
@@ -9,11 +11,59 @@
 
 namespace icsflow::models::blmk {
 
+namespace {
+
+// The summaries read from a replication's World at its end (the ledgers of the conservation
+// check), each declared with the code that reads it.
+struct WorldSummary {
+    sim::SummarySpec spec;
+    std::function<double(const World&)> value;
+};
+
+std::vector<WorldSummary> world_summaries() {
+    std::vector<WorldSummary> out;
+    auto add = [&](std::string name, std::string long_name, std::string units,
+                   std::function<double(const World&)> value) {
+        out.push_back(
+            {{std::move(name), std::move(long_name), std::move(units), false}, std::move(value)});
+    };
+    for (std::size_t s = 0; s < kStages; ++s) {
+        const std::string stage = stage_name(s);
+        add("stage_" + stage + "_entered", "patients who joined the " + stage + " list", "pathways",
+            [s](const World& w) { return static_cast<double>(w.lists.joined(s)); });
+        add("stage_" + stage + "_left", "patients who left the " + stage + " list", "pathways",
+            [s](const World& w) { return static_cast<double>(w.lists.left(s)); });
+        add("stage_" + stage + "_remaining",
+            "patients on the " + stage + " list at the end (still in the system)", "pathways",
+            [s](const World& w) { return static_cast<double>(w.lists.waiting(s)); });
+    }
+    add("pathways_open_at_end", "incomplete pathways at the end (censored, not lost)", "pathways",
+        [](const World& w) { return static_cast<double>(w.pathways.live()); });
+    add("inpatients_at_end", "patients in hospital beds or waiting for one at the end", "patients",
+        [](const World& w) { return static_cast<double>(w.inpatients.live()); });
+    add("peak_patients_in_system", "largest number of pathway and inpatient records in use",
+        "patients", [](const World& w) { return static_cast<double>(w.peak_records); });
+    return out;
+}
+
+// What a replication records (Metrics), what is derived from it after the run, and the World's
+// ledgers, in that order.
+sim::OutputSchema make_schema(const ScenarioTables& tables) {
+    sim::OutputSchema schema = Metrics::schema(tables);
+    declare_derived_outputs(schema, tables);
+    for (WorldSummary& summary : world_summaries()) {
+        schema.add_summary(std::move(summary.spec));
+    }
+    return schema;
+}
+
+}  // namespace
+
 BlmkScenario::BlmkScenario(BlmkParameters parameters, const sim::RunSettings& run)
     : parameters_(std::move(parameters)),
       tables_(std::make_unique<ScenarioTables>(parameters_, run.start_date, run.warmup_days,
                                                run.horizon_days())),
-      schema_(Metrics::schema(*tables_)) {}
+      schema_(make_schema(*tables_)) {}
 
 namespace {
 
@@ -71,24 +121,15 @@ sim::ReplicationResult BlmkScenario::run(const sim::ReplicationContext& context)
         world->metrics.week_ended(weeks.size() - 1);
     }
     if (months.size() > 0 && months.end(months.size() - 1) >= horizon) {
-        world->metrics.month_ended(months.size() - 1);
+        world->metrics.month_ended(months.size() - 1, world->pathways);
     }
     world->metrics.finish(horizon);
     check_conservation(*world);
     world->metrics.write(schema_, result);
-
-    auto set = [&](const std::string& name, double value) {
-        result.summaries[schema_.summary_id(name)] = value;
-    };
-    for (std::size_t s = 0; s < kStages; ++s) {
-        const std::string stage = stage_name(s);
-        set("stage_" + stage + "_entered", static_cast<double>(world->lists.joined(s)));
-        set("stage_" + stage + "_left", static_cast<double>(world->lists.left(s)));
-        set("stage_" + stage + "_remaining", static_cast<double>(world->lists.waiting(s)));
+    write_derived_outputs(schema_, *tables_, result);
+    for (const WorldSummary& summary : world_summaries()) {
+        result.summaries[schema_.summary_id(summary.spec.name)] = summary.value(*world);
     }
-    set("pathways_open_at_end", static_cast<double>(world->pathways.live()));
-    set("inpatients_at_end", static_cast<double>(world->inpatients.live()));
-    set("peak_patients_in_system", static_cast<double>(world->peak_records));
     return result;
 }
 

@@ -20,6 +20,9 @@ Results format 1.x:
   /summary/moments/<name>  (n, sum, sum of squares) of the values, summed in replication order
   /runtime          wall_seconds, events per replication; batch attributes
 Every dataset has `long_name`; every numeric or label dataset has `units`.
+For the BLMK model, the breakdowns planners asked for are there with their documented axes, and
+add up to the totals they break down (docs/results-format.md, "The BLMK model's series"); and a
+few derived summaries equal what a reader recomputes from the recorded series.
 
 Exit status 0 if the file conforms, 1 with a list of every problem otherwise. Uses only h5py,
 numpy and the standard library (Debian's /usr/bin/python3).
@@ -296,6 +299,96 @@ def check_runtime(c, f):
         c.check(name in runtime.attrs, f"/runtime attribute {name} missing")
 
 
+# The BLMK breakdowns: name -> the axes after [replication, time], and whether a weekly twin
+# exists (docs/results-format.md).
+BLMK_BREAKDOWNS = {
+    "waiting_list_by_priority": (["reporting_unit", "priority"], False),
+    "admitted_waiting_by_priority": (["reporting_unit", "priority"], False),
+    "within_18_weeks_share_by_priority": (["reporting_unit", "priority"], False),
+    "median_wait_weeks_by_priority": (["reporting_unit", "priority"], False),
+    "over_52_weeks_by_priority": (["reporting_unit", "priority"], False),
+    "referrals_by_place": (["place", "specialty"], True),
+    "activity_by_place": (["place", "point_of_delivery"], True),
+    "bed_days_by_specialty": (["provider", "bed_specialty"], True),
+    "bed_days_by_age_band": (["provider", "bed_age_band"], True),
+    "spells_ended": (["provider", "admission_method"], True),
+    "mean_length_of_stay": (["provider", "admission_method"], True),
+}
+
+
+def check_blmk_breakdowns(c, f):
+    series = f["series"]
+    for name, (axes, weekly) in BLMK_BREAKDOWNS.items():
+        twins = [(name, "month")] + ([(name + "_weekly", "week")] if weekly else [])
+        for twin, time_axis in twins:
+            if not c.check(twin in series, f"/series/{twin} missing"):
+                continue
+            dimensions = [text(x) for x in series[twin].attrs.get("dimensions", [])]
+            c.check(dimensions == ["replication", time_axis] + axes,
+                    f"/series/{twin}: dimensions {dimensions}")
+        c.check(weekly or name + "_weekly" not in series,
+                f"/series/{name}_weekly is not documented")
+    if not all(name in series for name in BLMK_BREAKDOWNS):
+        return
+    c.check([text(x) for x in f["axes/priority"][()]] == ["P1", "P2", "P3", "P4"],
+            "/axes/priority is not P1..P4")
+    # Each adds up to its total: the list by priority exactly, per reporting unit and month;
+    # referrals by place to the clock starts; bed-days to the mean beds occupied times the days.
+    list_total = series["waiting_list"][()]
+    by_priority = series["waiting_list_by_priority"][()]
+    c.check(np.array_equal(by_priority.sum(axis=-1), list_total),
+            "waiting_list_by_priority does not add up to waiting_list")
+    c.check(np.array_equal(series["over_52_weeks_by_priority"][()].sum(axis=-1),
+                           series["over_52_weeks"][()]),
+            "over_52_weeks_by_priority does not add up to over_52_weeks")
+    c.check(bool(np.all(series["admitted_waiting_by_priority"][()] <= by_priority)),
+            "admitted_waiting_by_priority exceeds waiting_list_by_priority")
+    for suffix in ("", "_weekly"):
+        c.check(np.array_equal(series["referrals_by_place" + suffix][()].sum(axis=(2, 3)),
+                               series["clock_starts" + suffix][()].sum(axis=(2, 3))),
+                f"referrals_by_place{suffix} does not add up to clock_starts{suffix}")
+    days = f["axes/month_end"][()] - f["axes/month"][()]
+    bed_days = series["beds_occupied"][()] * days[None, :, None]
+    for name in ("bed_days_by_specialty", "bed_days_by_age_band"):
+        total = series[name][()].sum(axis=-1)
+        c.check(bool(np.allclose(total, bed_days, rtol=1e-9, atol=1e-9)),
+                f"{name} does not add up to beds_occupied x days")
+    points = [text(x) for x in f["axes/point_of_delivery"][()]]
+    by_place = series["activity_by_place"][()]
+    for k, point in enumerate(points):
+        column = by_place[..., k]
+        if point in ("ae_attendance", "other_non_elective"):
+            c.check(bool(np.all(np.isnan(column))), f"activity_by_place: {point} has values")
+    for k, point in enumerate(points):
+        if point in ("outpatient_first", "elective_inpatient", "emergency_admission",
+                     "independent_sector"):
+            c.check(np.array_equal(by_place[..., k].sum(axis=2),
+                                   series["activity"][()][..., k].sum(axis=2)),
+                    f"activity_by_place: {point} does not add up to activity")
+
+
+def check_blmk_derived(c, f):
+    """A few derived summaries recomputed from the recorded series, as a reader would: they are
+    computed after the run from those series alone (models/blmk/metrics/derived_summaries.cpp)."""
+    series = f["series"]
+    values = f["summary/values"]
+    system_list = series["waiting_list"][()][:, :, -1]  # last reporting unit: the system
+    months = system_list.shape[1]
+    year = min(12, months)
+    checks = {
+        "list_first_month": system_list[:, 0],
+        "list_end": system_list[:, -1],
+        "over_52_end": series["over_52_weeks"][()][:, -1, -1],
+        "first_year_clock_starts": series["clock_starts"][()][:, :year].sum(axis=(1, 2, 3)),
+        "first_year_cancellations":
+            series["on_the_day_cancellations"][()][:, :year].sum(axis=(1, 2)),
+    }
+    for name, expected in checks.items():
+        if c.check(name in values, f"/summary/values/{name} missing"):
+            c.check(np.array_equal(values[name][()], expected),
+                    f"/summary/values/{name} differs from the series it is derived from")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results")
@@ -309,6 +402,9 @@ def main():
             check_units_and_names(c, f)
             replication, time_axes, category_axes = check_axes(c, f)
             check_series(c, f, replication, time_axes, category_axes)
+            if f.attrs.get("model") == "blmk":
+                check_blmk_breakdowns(c, f)
+                check_blmk_derived(c, f)
             check_summary(c, f, replication)
             check_runtime(c, f)
     if c.problems:

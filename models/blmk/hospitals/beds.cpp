@@ -126,6 +126,7 @@ void Beds::occupy(std::uint32_t id, bool ring_fenced, double now) {
     }
     patient.admitted = now;
     patient.state = StayState::acute;
+    w_.metrics.bed_use(patient, now, +1);
     const bool emergency = patient.kind == StayKind::emergency;
     const double stay = patient.acute_los *
                         w_.t.los_multiplier(patient.hospital, patient.specialty, emergency, now);
@@ -184,6 +185,8 @@ void Beds::discharge(std::uint32_t id, double now) {
         --ward.medically_fit;
     }
     ++discharged_;
+    w_.metrics.bed_use(patient, now, -1);
+    w_.metrics.spell_ended(hospital, patient.kind == StayKind::emergency, patient.arrival, now);
     w_.inpatients.release(id);
     admit_boarders(hospital, now);
     record(hospital, now);

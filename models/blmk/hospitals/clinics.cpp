@@ -88,8 +88,9 @@ void Clinics::first_appointments(std::uint32_t series, std::uint32_t slots, doub
         if (did_not_attend(id, Stage::outpatient_first, session.hospital, now)) {
             continue;
         }
-        w_.metrics.activity(session.hospital, Activity::outpatient_first, now);
         Pathway& pathway = w_.pathways[id];
+        w_.metrics.patient_activity(session.hospital, pathway.place, Activity::outpatient_first,
+                                    now);
         pathway.set(Pathway::seen_once, true);
         if (pathway.has(Pathway::needs_test)) {
             w_.lists.join(id, Stage::diagnostics, now);
@@ -113,8 +114,9 @@ void Clinics::follow_ups(std::uint32_t series, std::uint32_t slots, double now) 
         if (did_not_attend(id, Stage::follow_up, session.hospital, now)) {
             continue;
         }
-        w_.metrics.activity(session.hospital, Activity::outpatient_follow_up, now);
         Pathway& pathway = w_.pathways[id];
+        w_.metrics.patient_activity(session.hospital, pathway.place, Activity::outpatient_follow_up,
+                                    now);
         if (pathway.urgency != static_cast<std::uint8_t>(Urgency::suspected_cancer)) {
             decide(id, now);
             continue;
@@ -135,7 +137,7 @@ void Clinics::tests(std::uint32_t series, std::uint32_t slots, double now) {
         static_cast<std::size_t>(Activity::diagnostics_mri) + session.specialty);
     for (std::uint32_t k = 0; k < slots && !w_.lists.list(list).empty(); ++k) {
         const std::uint32_t id = w_.lists.take(list);
-        w_.metrics.activity(session.hospital, activity, now);
+        w_.metrics.patient_activity(session.hospital, w_.pathways[id].place, activity, now);
         // Results and the decision come at a follow-up appointment.
         w_.lists.join(id, Stage::follow_up, now);
     }

@@ -56,7 +56,8 @@ void Theatres::day_cases(std::uint32_t series, std::uint32_t cases, double now) 
         if (id == WaitingLists::kNoPatient) {
             break;
         }
-        w_.metrics.activity(session.hospital, Activity::day_case, now);
+        w_.metrics.patient_activity(session.hospital, w_.pathways[id].place, Activity::day_case,
+                                    now);
         treated(id, now);
     }
 }
@@ -72,7 +73,7 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
     for (std::uint32_t k = 0; k < planned; ++k) {
         const auto place = static_cast<std::uint32_t>(w_.t.place_of_hospital[h].sample(stream));
         if (!beds_ran_out && w_.beds.admit_elective(h, StayKind::planned, s, place, now)) {
-            w_.metrics.activity(h, Activity::elective_inpatient, now);
+            w_.metrics.patient_activity(h, place, Activity::elective_inpatient, now);
         } else {
             beds_ran_out = true;
             w_.metrics.cancellation(h, now);
@@ -87,7 +88,7 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
         }
         const Pathway& pathway = w_.pathways[id];
         if (!beds_ran_out && w_.beds.admit_elective(h, StayKind::elective, s, pathway.place, now)) {
-            w_.metrics.activity(h, Activity::elective_inpatient, now);
+            w_.metrics.patient_activity(h, pathway.place, Activity::elective_inpatient, now);
             treated(id, now);
         } else {
             beds_ran_out = true;
@@ -173,7 +174,8 @@ void Theatres::independent_sector(std::uint32_t series, std::uint32_t cases, dou
     for (std::size_t k = 0; k < n; ++k) {
         const std::uint32_t id = std::get<2>(chosen[k]);
         w_.lists.leave(id);
-        w_.metrics.activity(w_.pathways[id].hospital, Activity::independent_sector, now);
+        w_.metrics.patient_activity(w_.pathways[id].hospital, w_.pathways[id].place,
+                                    Activity::independent_sector, now);
         treated(id, now);
     }
 }

@@ -2,17 +2,34 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <functional>
 #include <limits>
 #include <string>
-
-#include "models/blmk/metrics/targets.hpp"
 
 namespace icsflow::models::blmk {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The RTT census counts clock starts from this many days before the first simulated day; earlier
+// starts are folded into its first day (they are long waits either way).
+constexpr std::int64_t kCensusDaysBefore = 1100;
+
+// Statistics of the list by priority kept at each month's end, for each reporting unit.
+enum PriorityStat : std::size_t {
+    kPriorityTotal = 0,
+    kPriorityAdmitted,  // of which with a decision to admit (on or returning to an admitted list)
+    kPriorityWithin18,
+    kPriorityMedian,
+    kPriorityOver52,
+    kPriorityStats
+};
+
+bool admitted_stage(std::uint8_t stage) {
+    return stage == static_cast<std::uint8_t>(Stage::admitted_day_case) ||
+           stage == static_cast<std::uint8_t>(Stage::admitted_inpatient);
+}
 
 // Statistics of the RTT list kept for each reporting unit (each trust and the system).
 enum UnitStat : std::size_t {
@@ -30,12 +47,6 @@ double ratio(double numerator, double denominator) {
     return denominator > 0.0 ? numerator / denominator : kNaN;
 }
 
-std::string format_threshold(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
-}
-
 }  // namespace
 
 const char* activity_name(std::size_t a) {
@@ -45,6 +56,11 @@ const char* activity_name(std::size_t a) {
         "elective_inpatient", "emergency_admission",   "other_non_elective",
         "ae_attendance",      "independent_sector"};
     return a < kActivities ? names[a] : "?";
+}
+
+const char* admission_method_name(std::size_t m) {
+    static constexpr const char* names[] = {"elective", "emergency"};
+    return m < kAdmissionMethods ? names[m] : "?";
 }
 
 const char* phase3_measure_name(std::size_t m) {
@@ -79,9 +95,9 @@ Metrics::Metrics(const ScenarioTables& tables)
       hospitals_(tables.p.hospitals.size()),
       places_(tables.p.places.size()),
       units_(trusts_ + 1),
-      rtt_(trusts_ * specialties_, tables.first_day - 1100,
+      rtt_(trusts_ * specialties_, tables.first_day - kCensusDaysBefore,
            static_cast<std::int64_t>(std::ceil(tables.horizon)) + 1),
-      diagnostics_(hospitals_ * kModalities, tables.first_day - 1100,
+      diagnostics_(hospitals_ * kModalities, tables.first_day - kCensusDaysBefore,
                    static_cast<std::int64_t>(std::ceil(tables.horizon)) + 1),
       stage_counts_(units_ * kStages, 0),
       clock_starts_(tables.weeks, tables.months, trusts_ * specialties_),
@@ -93,7 +109,14 @@ Metrics::Metrics(const ScenarioTables& tables)
       cancer_within_62_(tables.weeks, tables.months, units_),
       cancellations_(tables.weeks, tables.months, hospitals_),
       community_starts_(tables.weeks, tables.months, places_ * kCommunityServices),
-      community_wait_sum_(tables.weeks, tables.months, places_ * kCommunityServices) {
+      community_wait_sum_(tables.weeks, tables.months, places_ * kCommunityServices),
+      referrals_(tables.weeks, tables.months, places_ * specialties_),
+      activity_by_place_(tables.weeks, tables.months, places_ * kActivities),
+      spells_ended_(tables.weeks, tables.months, hospitals_ * kAdmissionMethods),
+      spell_days_(tables.weeks, tables.months, hospitals_ * kAdmissionMethods),
+      beds_in_use_by_specialty_(hospitals_ * (specialties_ + 1), 0),
+      beds_in_use_by_age_(hospitals_ * (kAgeBands + 1), 0),
+      by_priority_(tables.months.size() * units_ * kPriorities * kPriorityStats, kNaN) {
     for (std::size_t h = 0; h < hospitals_; ++h) {
         beds_occupied_.emplace_back(tables.weeks, tables.months);
         beds_available_.emplace_back(tables.weeks, tables.months);
@@ -103,6 +126,12 @@ Metrics::Metrics(const ScenarioTables& tables)
     for (std::size_t i = 0; i < places_ * kCommunityServices; ++i) {
         community_waiting_.emplace_back(tables.weeks, tables.months);
         community_in_service_.emplace_back(tables.weeks, tables.months);
+    }
+    for (std::size_t i = 0; i < beds_in_use_by_specialty_.size(); ++i) {
+        beds_by_specialty_.emplace_back(tables.weeks, tables.months);
+    }
+    for (std::size_t i = 0; i < beds_in_use_by_age_.size(); ++i) {
+        beds_by_age_.emplace_back(tables.weeks, tables.months);
     }
     auto size = [&](Stocks& s, std::size_t periods) {
         s.bands.assign(periods * trusts_ * specialties_ * kWaitBands, 0.0);
@@ -172,6 +201,16 @@ void Metrics::activity(std::uint32_t hospital, Activity what, double now, double
     activity_.add(now, hospital * kActivities + static_cast<std::size_t>(what), count);
 }
 
+void Metrics::patient_activity(std::uint32_t hospital, std::uint32_t place, Activity what,
+                               double now) {
+    activity(hospital, what, now);
+    activity_by_place_.add(now, place * kActivities + static_cast<std::size_t>(what));
+}
+
+void Metrics::referral(std::uint32_t place, std::uint32_t specialty, double now) {
+    referrals_.add(now, place * specialties_ + specialty);
+}
+
 void Metrics::cancer_treated(std::uint32_t hospital, double referral_time, double now) {
     const std::size_t trust = t_.p.trust_of(hospital);
     const bool within = now - referral_time <= 62.0;
@@ -193,6 +232,30 @@ void Metrics::beds(std::uint32_t hospital, double now, double occupied, double a
     beds_available_[hospital].set(now, available);
     beds_fit_[hospital].set(now, medically_fit);
     boarding_[hospital].set(now, boarding);
+}
+
+void Metrics::bed_use(const Inpatient& patient, double now, int change) {
+    // The model draws a specialty for elective and planned stays and an age band for emergency
+    // ones, not both: each breakdown gives the other kind a column of its own, so that each adds
+    // up to every occupied bed.
+    const bool emergency = patient.kind == StayKind::emergency;
+    const std::size_t by_specialty =
+        patient.hospital * (specialties_ + 1) + (emergency ? specialties_ : patient.specialty);
+    const std::size_t by_age =
+        patient.hospital * (kAgeBands + 1) + (emergency ? patient.age_band : kAgeBands);
+    beds_in_use_by_specialty_[by_specialty] += change;
+    beds_in_use_by_age_[by_age] += change;
+    beds_by_specialty_[by_specialty].set(
+        now, static_cast<double>(beds_in_use_by_specialty_[by_specialty]));
+    beds_by_age_[by_age].set(now, static_cast<double>(beds_in_use_by_age_[by_age]));
+}
+
+void Metrics::spell_ended(std::uint32_t hospital, bool emergency, double admitted, double now) {
+    const std::size_t cell = hospital * kAdmissionMethods + (emergency ? 1 : 0);
+    spells_ended_.add(now, cell);
+    // Length of stay as the hospital statistics count it: days from the admission date to the
+    // discharge date (a same-day stay is 0), counted in the period the spell ends.
+    spell_days_.add(now, cell, std::floor(now) - std::floor(admitted));
 }
 
 void Metrics::community(std::uint32_t place, std::size_t service, double now, double waiting,
@@ -264,18 +327,514 @@ void Metrics::week_ended(std::size_t week) {
              weekly_.diagnostics_6w, weekly_.stages, week, false);
 }
 
-void Metrics::month_ended(std::size_t month) {
+void Metrics::month_ended(std::size_t month, const PathwayPool& open_pathways) {
     snapshot(t_.months.end(month), monthly_.bands, monthly_.units, monthly_.diagnostics,
              monthly_.diagnostics_6w, monthly_.stages, month, true);
+    priority_census(month, open_pathways);
+}
+
+void Metrics::priority_census(std::size_t month, const PathwayPool& open_pathways) {
+    // Weeks waited exactly as the RTT census counts them (WaitingCensus): whole weeks from the
+    // clock-start day to the month's last day, early starts folded into the census's first day.
+    const std::int64_t census_day = static_cast<std::int64_t>(std::ceil(t_.months.end(month))) - 1;
+    const std::int64_t first_day = t_.first_day - kCensusDaysBefore;
+    constexpr std::size_t kWeeks = WaitingCensus::kMaxWeeks + 1;
+    // Counted per trust in one pass (the system's rows are the trusts' sums, added below).
+    std::vector<std::uint32_t> counts(units_ * kPriorities * kWeeks, 0);
+    std::vector<double> admitted(units_ * kPriorities, 0.0);
+    const std::vector<std::uint32_t>& trust_of = t_.p.trust_index;
+    open_pathways.for_each_in_use([&](const Pathway& pathway) {
+        const std::int64_t start_day =
+            std::max(static_cast<std::int64_t>(std::floor(pathway.clock_start)), first_day);
+        if (start_day > census_day) {
+            return;  // not yet on the census (as in WaitingCensus)
+        }
+        const std::size_t week = std::min<std::size_t>(
+            static_cast<std::size_t>((census_day - start_day) / 7), WaitingCensus::kMaxWeeks);
+        const std::size_t cell = trust_of[pathway.hospital] * kPriorities +
+                                 std::clamp<std::size_t>(pathway.priority, 1, kPriorities) - 1;
+        ++counts[cell * kWeeks + week];
+        if (admitted_stage(pathway.stage)) {
+            admitted[cell] += 1.0;
+        }
+    });
+    const std::size_t system = (units_ - 1) * kPriorities;
+    for (std::size_t cell = 0; cell < system; ++cell) {
+        for (std::size_t w = 0; w < kWeeks; ++w) {
+            counts[(system + cell % kPriorities) * kWeeks + w] += counts[cell * kWeeks + w];
+        }
+        admitted[system + cell % kPriorities] += admitted[cell];
+    }
+    std::vector<double> histogram;
+    for (std::size_t cell = 0; cell < units_ * kPriorities; ++cell) {
+        histogram.assign(counts.begin() + static_cast<std::ptrdiff_t>(cell * kWeeks),
+                         counts.begin() + static_cast<std::ptrdiff_t>((cell + 1) * kWeeks));
+        const WaitSummary summary = summarise_waits(histogram);
+        double* row = &by_priority_[(month * units_ * kPriorities + cell) * kPriorityStats];
+        row[kPriorityTotal] = summary.total;
+        row[kPriorityAdmitted] = admitted[cell];
+        row[kPriorityWithin18] = summary.within_18_share;
+        row[kPriorityMedian] = summary.median_weeks;
+        row[kPriorityOver52] = summary.over_52;
+    }
 }
 
 void Metrics::finish(double horizon) {
-    for (auto* levels : {&beds_occupied_, &beds_available_, &beds_fit_, &boarding_,
-                         &community_waiting_, &community_in_service_}) {
+    for (auto* levels :
+         {&beds_occupied_, &beds_available_, &beds_fit_, &boarding_, &community_waiting_,
+          &community_in_service_, &beds_by_specialty_, &beds_by_age_}) {
         for (PeriodLevel& level : *levels) {
             level.finish(horizon);
         }
     }
+}
+
+// A series Metrics records, declared with the code that fills it from what was recorded.
+struct Metrics::Recorded {
+    sim::SeriesSpec spec;  // on the month axis; the weekly twin adds "_weekly" and the week axis
+    bool weekly_twin = true;
+    // Fills the series of one frequency (`monthly`, else weekly) with `periods` periods.
+    std::function<void(const Metrics&, bool monthly, const sim::ReportingPeriods& periods,
+                       std::vector<double>& out)>
+        fill;
+};
+
+std::vector<Metrics::Recorded> Metrics::recorded() {
+    using K = sim::SeriesKind;
+    using Fill = decltype(Recorded::fill);
+    // A stock snapshot as taken at each period's end.
+    auto stock = [](std::vector<double> Stocks::*member) {
+        return Fill([member](const Metrics& m, bool monthly, const sim::ReportingPeriods&,
+                             std::vector<double>& out) {
+            out = (monthly ? m.monthly_ : m.weekly_).*member;
+        });
+    };
+    // One statistic of each reporting unit's list at each period's end.
+    auto unit_stat = [](UnitStat stat) {
+        return Fill([stat](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+                           std::vector<double>& out) {
+            const Stocks& st = monthly ? m.monthly_ : m.weekly_;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t u = 0; u < m.units_; ++u) {
+                    out[per * m.units_ + u] = st.units[(per * m.units_ + u) * kUnitStats + stat];
+                }
+            }
+        });
+    };
+    // A count per period and cell, as recorded; cells whose `known` is false have no value.
+    auto counts = [](PeriodCounts Metrics::*member, std::function<bool(std::size_t)> known) {
+        return Fill([member, known](const Metrics& m, bool monthly,
+                                    const sim::ReportingPeriods& periods,
+                                    std::vector<double>& out) {
+            const PeriodCounts& c = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < c.cells(); ++cell) {
+                    if (known(cell)) {
+                        out[per * c.cells() + cell] =
+                            monthly ? c.monthly(per, cell) : c.weekly(per, cell);
+                    }
+                }
+            }
+        });
+    };
+    const auto every_cell = [](std::size_t) { return true; };
+    // Bed-days in each period: the time-average of beds occupied times the period's length.
+    auto bed_days = [](std::vector<PeriodLevel> Metrics::*member) {
+        return Fill([member](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+                             std::vector<double>& out) {
+            const std::vector<PeriodLevel>& levels = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                const double days = periods.end(per) - periods.start(per);
+                for (std::size_t i = 0; i < levels.size(); ++i) {
+                    const sim::LevelRecorder& r =
+                        monthly ? levels[i].monthly() : levels[i].weekly();
+                    out[per * levels.size() + i] = r.mean(per) * days;
+                }
+            }
+        });
+    };
+    // A statistic of the month-end census by priority (monthly only: the census visits every
+    // open pathway, done once a month).
+    auto by_priority = [](PriorityStat stat) {
+        return Fill([stat](const Metrics& m, bool, const sim::ReportingPeriods& periods,
+                           std::vector<double>& out) {
+            const std::size_t cells = m.units_ * kPriorities;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < cells; ++cell) {
+                    out[per * cells + cell] =
+                        m.by_priority_[(per * cells + cell) * kPriorityStats + stat];
+                }
+            }
+        });
+    };
+    // The points of delivery of patients whose place the model knows: not A&E attendances or
+    // other non-elective spells, drawn as daily counts per hospital.
+    const auto place_known = [](std::size_t cell) {
+        const auto what = static_cast<Activity>(cell % kActivities);
+        return what != Activity::ae_attendance && what != Activity::other_non_elective;
+    };
+
+    // The time-average (or the maximum) of a level in each period.
+    auto levels = [](std::vector<PeriodLevel> Metrics::*member, bool maximum) {
+        return Fill([member, maximum](const Metrics& m, bool monthly,
+                                      const sim::ReportingPeriods& periods,
+                                      std::vector<double>& out) {
+            const std::vector<PeriodLevel>& v = m.*member;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t i = 0; i < v.size(); ++i) {
+                    const sim::LevelRecorder& r = monthly ? v[i].monthly() : v[i].weekly();
+                    out[per * v.size() + i] = maximum ? r.maximum(per) : r.mean(per);
+                }
+            }
+        });
+    };
+    // numerator / denominator of two recorded counts in each period and cell (NaN when the
+    // denominator is 0): a share, or a mean from a sum and a count.
+    auto counts_ratio = [](PeriodCounts Metrics::*numerator, PeriodCounts Metrics::*denominator) {
+        return Fill([numerator, denominator](const Metrics& m, bool monthly,
+                                             const sim::ReportingPeriods& periods,
+                                             std::vector<double>& out) {
+            const PeriodCounts& n = m.*numerator;
+            const PeriodCounts& d = m.*denominator;
+            for (std::size_t per = 0; per < periods.size(); ++per) {
+                for (std::size_t cell = 0; cell < d.cells(); ++cell) {
+                    out[per * d.cells() + cell] =
+                        monthly ? ratio(n.monthly(per, cell), d.monthly(per, cell))
+                                : ratio(n.weekly(per, cell), d.weekly(per, cell));
+                }
+            }
+        });
+    };
+    const std::vector<std::string> unit_priority{"reporting_unit", "priority"};
+    return {
+        // The RTT list at each period's end.
+        {{"incomplete_pathways",
+          "incomplete RTT pathways (the waiting list)",
+          "pathways",
+          "month",
+          {"trust", "specialty", "wait_band"},
+          K::stock},
+         true,
+         stock(&Stocks::bands)},
+        {{"waiting_list",
+          "incomplete RTT pathways, total",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kTotal)},
+        {{"within_18_weeks_share",
+          "share of the list waiting under 18 weeks",
+          "1",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kWithin18)},
+        {{"median_wait_weeks",
+          "median wait of the list",
+          "weeks",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kMedian)},
+        {{"p92_wait_weeks",
+          "92nd percentile wait of the list",
+          "weeks",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         unit_stat(kP92)},
+        {{"over_52_weeks",
+          "pathways waiting 52 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver52)},
+        {{"over_78_weeks",
+          "pathways waiting 78 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver78)},
+        {{"over_104_weeks",
+          "pathways waiting 104 weeks or more",
+          "pathways",
+          "month",
+          {"reporting_unit"},
+          K::stock},
+         true,
+         unit_stat(kOver104)},
+        {{"waiting_by_stage",
+          "incomplete pathways by the list they are on",
+          "pathways",
+          "month",
+          {"reporting_unit", "stage"},
+          K::stock},
+         true,
+         stock(&Stocks::stages)},
+        // Flows onto and off the list, and activity.
+        {{"clock_starts",
+          "RTT clock starts (referrals reaching a modelled hospital)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::clock_starts_, every_cell)},
+        {{"clock_stops_admitted",
+          "admitted clock stops (treatment as a day case or inpatient)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::stops_admitted_, every_cell)},
+        {{"clock_stops_non_admitted",
+          "non-admitted clock stops (treated or discharged in clinic, or after DNAs)",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::stops_non_admitted_, every_cell)},
+        {{"removals_other_than_treatment",
+          "removals from the list other than treatment",
+          "pathways",
+          "month",
+          {"trust", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::removals_, every_cell)},
+        {{"activity",
+          "activity by point of delivery",
+          "attendances or spells",
+          "month",
+          {"provider", "point_of_delivery"},
+          K::flow},
+         true,
+         counts(&Metrics::activity_, every_cell)},
+        {{"diagnostic_waiting",
+          "patients waiting for a test",
+          "patients",
+          "month",
+          {"provider", "modality"},
+          K::stock},
+         true,
+         stock(&Stocks::diagnostics)},
+        {{"diagnostic_waiting_over_6_weeks",
+          "patients waiting 6 weeks or more for a test",
+          "patients",
+          "month",
+          {"provider", "modality"},
+          K::stock},
+         true,
+         stock(&Stocks::diagnostics_6w)},
+        {{"cancer_treatments",
+          "first treatments after a suspected-cancer referral",
+          "patients",
+          "month",
+          {"reporting_unit"},
+          K::flow},
+         true,
+         counts(&Metrics::cancer_treated_, every_cell)},
+        {{"cancer_treated_within_62_days",
+          "... of which within 62 days of referral",
+          "patients",
+          "month",
+          {"reporting_unit"},
+          K::flow},
+         true,
+         counts(&Metrics::cancer_within_62_, every_cell)},
+        {{"cancer_62_day_share",
+          "share of cancer treatments within 62 days",
+          "1",
+          "month",
+          {"reporting_unit"},
+          K::statistic},
+         true,
+         counts_ratio(&Metrics::cancer_within_62_, &Metrics::cancer_treated_)},
+        // Beds.
+        {{"beds_occupied",
+          "general and acute beds occupied",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_occupied_, false)},
+        {{"beds_occupied_peak",
+          "general and acute beds occupied, peak",
+          "beds",
+          "month",
+          {"provider"},
+          K::maximum},
+         true,
+         levels(&Metrics::beds_occupied_, true)},
+        {{"beds_available",
+          "general and acute beds open",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_available_, false)},
+        {{"bed_occupancy_share",
+          "mean occupied / mean open beds",
+          "1",
+          "month",
+          {"provider"},
+          K::statistic},
+         true,
+         [](const Metrics& m, bool monthly, const sim::ReportingPeriods& periods,
+            std::vector<double>& out) {
+             for (std::size_t per = 0; per < periods.size(); ++per) {
+                 for (std::size_t h = 0; h < m.hospitals_; ++h) {
+                     const auto& occ =
+                         monthly ? m.beds_occupied_[h].monthly() : m.beds_occupied_[h].weekly();
+                     const auto& av =
+                         monthly ? m.beds_available_[h].monthly() : m.beds_available_[h].weekly();
+                     out[per * m.hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
+                 }
+             }
+         }},
+        {{"beds_medically_fit",
+          "beds held by medically fit patients (delayed transfers)",
+          "beds",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::beds_fit_, false)},
+        {{"emergency_waiting_for_bed",
+          "emergency patients admitted but waiting for a bed",
+          "patients",
+          "month",
+          {"provider"},
+          K::time_mean},
+         true,
+         levels(&Metrics::boarding_, false)},
+        {{"on_the_day_cancellations",
+          "elective operations cancelled on the day for want of a bed",
+          "operations",
+          "month",
+          {"provider"},
+          K::flow},
+         true,
+         counts(&Metrics::cancellations_, every_cell)},
+        // Community services.
+        {{"community_waiting",
+          "patients in hospital waiting for the service",
+          "patients",
+          "month",
+          {"place", "community_service"},
+          K::time_mean},
+         true,
+         levels(&Metrics::community_waiting_, false)},
+        {{"community_in_service",
+          "clients receiving the service",
+          "clients",
+          "month",
+          {"place", "community_service"},
+          K::time_mean},
+         true,
+         levels(&Metrics::community_in_service_, false)},
+        {{"community_starts",
+          "clients starting the service",
+          "clients",
+          "month",
+          {"place", "community_service"},
+          K::flow},
+         true,
+         counts(&Metrics::community_starts_, every_cell)},
+        {{"community_wait_days",
+          "mean wait from referral to start of those starting",
+          "days",
+          "month",
+          {"place", "community_service"},
+          K::statistic},
+         true,
+         counts_ratio(&Metrics::community_wait_sum_, &Metrics::community_starts_)},
+        // The breakdowns planners asked for: by priority, place, specialty, age band, hospital.
+        {{"waiting_list_by_priority",
+          "incomplete RTT pathways by their priority now (after any review or rebooking)",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityTotal)},
+        {{"admitted_waiting_by_priority",
+          "... of which with a decision to admit (on an admitted list, or returning to one)",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityAdmitted)},
+        {{"within_18_weeks_share_by_priority", "share of the priority's pathways under 18 weeks",
+          "1", "month", unit_priority, K::statistic},
+         false,
+         by_priority(kPriorityWithin18)},
+        {{"median_wait_weeks_by_priority", "median wait of the priority's pathways", "weeks",
+          "month", unit_priority, K::statistic},
+         false,
+         by_priority(kPriorityMedian)},
+        {{"over_52_weeks_by_priority", "the priority's pathways waiting 52 weeks or more",
+          "pathways", "month", unit_priority, K::stock},
+         false,
+         by_priority(kPriorityOver52)},
+        {{"referrals_by_place",
+          "new referrals reaching a modelled hospital, by the patient's place",
+          "pathways",
+          "month",
+          {"place", "specialty"},
+          K::flow},
+         true,
+         counts(&Metrics::referrals_, every_cell)},
+        {{"activity_by_place",
+          "activity of patients whose place is known (pathway patients, emergency admissions)",
+          "attendances or spells",
+          "month",
+          {"place", "point_of_delivery"},
+          K::flow},
+         true,
+         counts(&Metrics::activity_by_place_, place_known)},
+        {{"bed_days_by_specialty",
+          "general and acute bed-days occupied, by specialty",
+          "bed-days",
+          "month",
+          {"provider", "bed_specialty"},
+          K::flow},
+         true,
+         bed_days(&Metrics::beds_by_specialty_)},
+        {{"bed_days_by_age_band",
+          "general and acute bed-days occupied, by age band",
+          "bed-days",
+          "month",
+          {"provider", "bed_age_band"},
+          K::flow},
+         true,
+         bed_days(&Metrics::beds_by_age_)},
+        {{"spells_ended",
+          "hospital spells ended (discharges, and same-day emergency admissions)",
+          "spells",
+          "month",
+          {"provider", "admission_method"},
+          K::flow},
+         true,
+         counts(&Metrics::spells_ended_, every_cell)},
+        {{"mean_length_of_stay",
+          "mean length of stay of the spells ended (discharge date - "
+          "admission date)",
+          "days",
+          "month",
+          {"provider", "admission_method"},
+          K::statistic},
+         true,
+         counts_ratio(&Metrics::spell_days_, &Metrics::spells_ended_)},
+    };
 }
 
 sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
@@ -320,488 +879,48 @@ sim::OutputSchema Metrics::schema(const ScenarioTables& t) {
     schema.add_category_axis({"place", "place (local authority or out-of-area catchment)", places});
     schema.add_category_axis({"community_service", "community service after discharge",
                               labels(kCommunityServices, community_service_name)});
+    std::vector<std::string> priorities;
+    for (std::size_t k = 0; k < kPriorities; ++k) {
+        priorities.push_back("P" + std::to_string(k + 1));
+    }
+    schema.add_category_axis(
+        {"priority", "clinical priority of the pathway now (P1 most urgent)", priorities});
+    std::vector<std::string> bed_specialties = specialties;
+    bed_specialties.emplace_back("emergency (specialty not modelled)");
+    schema.add_category_axis({"bed_specialty",
+                              "specialty of an elective or planned stay; emergency stays apart",
+                              bed_specialties});
+    std::vector<std::string> bed_age_bands = labels(kAgeBands, age_band_name);
+    bed_age_bands.emplace_back("elective or planned (age not modelled)");
+    schema.add_category_axis({"bed_age_band",
+                              "age band of an emergency stay; elective and planned stays apart",
+                              bed_age_bands});
+    schema.add_category_axis({"admission_method", "how the spell began",
+                              labels(kAdmissionMethods, admission_method_name)});
 
-    using K = sim::SeriesKind;
-    for (const auto& [axis, suffix] :
-         std::vector<std::pair<std::string, std::string>>{{"month", ""}, {"week", "_weekly"}}) {
-        // Explicit captures of the bindings: clang 14 (the fuzz build) cannot capture them
-        // implicitly.
-        auto add = [&, &axis = axis, &suffix = suffix](
-                       const std::string& name, const std::string& long_name,
-                       const std::string& units_text, std::vector<std::string> dims, K kind) {
-            schema.add_series({name + suffix, long_name, units_text, axis, std::move(dims), kind});
-        };
-        add("incomplete_pathways", "incomplete RTT pathways (the waiting list)", "pathways",
-            {"trust", "specialty", "wait_band"}, K::stock);
-        add("waiting_list", "incomplete RTT pathways, total", "pathways", {"reporting_unit"},
-            K::stock);
-        add("within_18_weeks_share", "share of the list waiting under 18 weeks", "1",
-            {"reporting_unit"}, K::statistic);
-        add("median_wait_weeks", "median wait of the list", "weeks", {"reporting_unit"},
-            K::statistic);
-        add("p92_wait_weeks", "92nd percentile wait of the list", "weeks", {"reporting_unit"},
-            K::statistic);
-        add("over_52_weeks", "pathways waiting 52 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("over_78_weeks", "pathways waiting 78 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("over_104_weeks", "pathways waiting 104 weeks or more", "pathways", {"reporting_unit"},
-            K::stock);
-        add("waiting_by_stage", "incomplete pathways by the list they are on", "pathways",
-            {"reporting_unit", "stage"}, K::stock);
-        add("clock_starts", "RTT clock starts (referrals reaching a modelled hospital)", "pathways",
-            {"trust", "specialty"}, K::flow);
-        add("clock_stops_admitted", "admitted clock stops (treatment as a day case or inpatient)",
-            "pathways", {"trust", "specialty"}, K::flow);
-        add("clock_stops_non_admitted",
-            "non-admitted clock stops (treated or discharged in clinic, or after DNAs)", "pathways",
-            {"trust", "specialty"}, K::flow);
-        add("removals_other_than_treatment", "removals from the list other than treatment",
-            "pathways", {"trust", "specialty"}, K::flow);
-        add("activity", "activity by point of delivery", "attendances or spells",
-            {"provider", "point_of_delivery"}, K::flow);
-        add("diagnostic_waiting", "patients waiting for a test", "patients",
-            {"provider", "modality"}, K::stock);
-        add("diagnostic_waiting_over_6_weeks", "patients waiting 6 weeks or more for a test",
-            "patients", {"provider", "modality"}, K::stock);
-        add("cancer_treatments", "first treatments after a suspected-cancer referral", "patients",
-            {"reporting_unit"}, K::flow);
-        add("cancer_treated_within_62_days", "... of which within 62 days of referral", "patients",
-            {"reporting_unit"}, K::flow);
-        add("cancer_62_day_share", "share of cancer treatments within 62 days", "1",
-            {"reporting_unit"}, K::statistic);
-        add("beds_occupied", "general and acute beds occupied", "beds", {"provider"}, K::time_mean);
-        add("beds_occupied_peak", "general and acute beds occupied, peak", "beds", {"provider"},
-            K::maximum);
-        add("beds_available", "general and acute beds open", "beds", {"provider"}, K::time_mean);
-        add("bed_occupancy_share", "mean occupied / mean open beds", "1", {"provider"},
-            K::statistic);
-        add("beds_medically_fit", "beds held by medically fit patients (delayed transfers)", "beds",
-            {"provider"}, K::time_mean);
-        add("emergency_waiting_for_bed", "emergency patients admitted but waiting for a bed",
-            "patients", {"provider"}, K::time_mean);
-        add("on_the_day_cancellations",
-            "elective operations cancelled on the day for want of a bed", "operations",
-            {"provider"}, K::flow);
-        add("community_waiting", "patients in hospital waiting for the service", "patients",
-            {"place", "community_service"}, K::time_mean);
-        add("community_in_service", "clients receiving the service", "clients",
-            {"place", "community_service"}, K::time_mean);
-        add("community_starts", "clients starting the service", "clients",
-            {"place", "community_service"}, K::flow);
-        add("community_wait_days", "mean wait from referral to start of those starting", "days",
-            {"place", "community_service"}, K::statistic);
+    // Every monthly series, then the weekly twins.
+    const std::vector<Recorded> series = recorded();
+    for (const Recorded& r : series) {
+        schema.add_series(r.spec);
     }
-    schema.add_series({"activity_vs_prior_year",
-                       "BLMK activity as a share of the same month a year earlier",
-                       "1",
-                       "month",
-                       {"phase3_measure"},
-                       sim::SeriesKind::statistic});
-
-    auto summary = [&](const std::string& name, const std::string& long_name,
-                       const std::string& units_text, bool headline) {
-        schema.add_summary({name, long_name, units_text, headline});
-    };
-    summary("list_first_month", "waiting list at the end of the first month", "pathways", false);
-    summary("list_peak", "waiting list at its peak month (analysis window)", "pathways", true);
-    schema.add_time_index_summary(
-        {"list_peak_month", "month of the peak (index into /axes/month)", "month index", true},
-        "month");
-    summary("list_peak_vs_prior_year", "list at its peak / the same month a year earlier", "1",
-            true);
-    summary("list_end", "waiting list at the end", "pathways", true);
-    summary("list_end_vs_prior_year", "list at the end / a year earlier", "1", true);
-    summary("over_52_peak", "52+ week waiters at their peak month (analysis window)", "pathways",
-            true);
-    schema.add_time_index_summary(
-        {"over_52_peak_month", "month of the 52-week peak (index into /axes/month)", "month index",
-         false},
-        "month");
-    summary("over_52_end", "52+ week waiters at the end", "pathways", false);
-    summary("census_list", "waiting list in the census month", "pathways", false);
-    summary("census_within_18_weeks_share", "share under 18 weeks in the census month", "1", false);
-    summary("census_median_wait_weeks", "median wait in the census month", "weeks", false);
-    summary("census_p92_wait_weeks", "92nd percentile wait in the census month", "weeks", false);
-    summary("census_over_52_weeks", "52+ week waiters in the census month", "pathways", false);
-    for (std::size_t a = 0; a < kActivities; ++a) {
-        summary(std::string("first_year_") + activity_name(a),
-                std::string("first 12 months: ") + activity_name(a), "per year", false);
+    for (const Recorded& r : series) {
+        if (r.weekly_twin) {
+            sim::SeriesSpec weekly = r.spec;
+            weekly.name += "_weekly";
+            weekly.time_axis = "week";
+            schema.add_series(std::move(weekly));
+        }
     }
-    summary("first_year_clock_starts", "first 12 months: RTT clock starts", "per year", false);
-    summary("first_year_admitted_stops", "first 12 months: admitted clock stops", "per year",
-            false);
-    summary("first_year_non_admitted_stops", "first 12 months: non-admitted clock stops",
-            "per year", false);
-    summary("first_year_removals", "first 12 months: removals other than treatment", "per year",
-            false);
-    summary("first_year_beds_occupied", "first 12 months: mean G&A beds occupied", "beds", false);
-    summary("first_year_bed_occupancy_share", "first 12 months: mean occupancy", "1", false);
-    summary("first_year_winter_occupancy_share",
-            "first 12 months: mean occupancy in December to March", "1", false);
-    summary("first_year_delayed_transfer_beds",
-            "first 12 months: mean beds held by medically fit patients", "beds", false);
-    summary("first_year_cancellations", "first 12 months: on-the-day cancellations", "per year",
-            false);
-    summary("first_year_cancer_62_day_share", "first 12 months: cancer treated within 62 days", "1",
-            false);
-    summary("first_year_diagnostic_over_6_weeks_share",
-            "first 12 months: mean share of the diagnostic list waiting 6+ weeks", "1", false);
-    for (const TargetParams& target : p.analysis.targets) {
-        const std::string measure = target_measure_name(static_cast<std::size_t>(target.measure));
-        summary("target_" + target.name + "_value",
-                target.name + ": " + measure + " in " +
-                    (target.month >= 0 ? t.months.label(static_cast<std::size_t>(target.month))
-                                       : std::string("?")),
-                target_is_ratio(target.measure) ? "1" : "pathways, beds or cases", true);
-        sim::SummarySpec met{"target_" + target.name + "_met",
-                             target.name + ": " + measure +
-                                 (target_is_at_least(target.measure) ? " at least " : " at most ") +
-                                 format_threshold(target.threshold) + " (1 met, 0 not)",
-                             "1", true};
-        met.indicator = true;
-        schema.add_summary(met);
-    }
-    if (p.analysis.targets.size() > 1) {
-        sim::SummarySpec all{"targets_all_met", "every target met (1) or not (0)", "1", true};
-        all.indicator = true;
-        schema.add_summary(all);
-    }
-    for (std::size_t s = 0; s < kStages; ++s) {
-        const std::string stage = stage_name(s);
-        summary("stage_" + stage + "_entered", "patients who joined the " + stage + " list",
-                "pathways", false);
-        summary("stage_" + stage + "_left", "patients who left the " + stage + " list", "pathways",
-                false);
-        summary("stage_" + stage + "_remaining",
-                "patients on the " + stage + " list at the end (still in the system)", "pathways",
-                false);
-    }
-    summary("pathways_open_at_end", "incomplete pathways at the end (censored, not lost)",
-            "pathways", false);
-    summary("inpatients_at_end", "patients in hospital beds or waiting for one at the end",
-            "patients", false);
-    summary("peak_patients_in_system", "largest number of pathway and inpatient records in use",
-            "patients", false);
     return schema;
 }
 
 void Metrics::write(const sim::OutputSchema& schema, sim::ReplicationResult& result) const {
-    const std::size_t ts = trusts_ * specialties_;
-    auto series = [&](const std::string& name) -> std::vector<double>& {
-        return result.series[schema.series_id(name)];
-    };
-    struct Frequency {
-        std::string suffix;
-        std::size_t periods;
-        const Stocks* stocks;
-        bool monthly;
-    };
-    const std::vector<Frequency> frequencies{{"", t_.months.size(), &monthly_, true},
-                                             {"_weekly", t_.weeks.size(), &weekly_, false}};
-    for (const Frequency& f : frequencies) {
-        const Stocks& st = *f.stocks;
-        series("incomplete_pathways" + f.suffix) = st.bands;
-        auto unit_stat = [&](const std::string& name, std::size_t stat) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t u = 0; u < units_; ++u) {
-                    out[per * units_ + u] = st.units[(per * units_ + u) * kUnitStats + stat];
-                }
-            }
-        };
-        unit_stat("waiting_list", kTotal);
-        unit_stat("within_18_weeks_share", kWithin18);
-        unit_stat("median_wait_weeks", kMedian);
-        unit_stat("p92_wait_weeks", kP92);
-        unit_stat("over_52_weeks", kOver52);
-        unit_stat("over_78_weeks", kOver78);
-        unit_stat("over_104_weeks", kOver104);
-        series("waiting_by_stage" + f.suffix) = st.stages;
-        series("diagnostic_waiting" + f.suffix) = st.diagnostics;
-        series("diagnostic_waiting_over_6_weeks" + f.suffix) = st.diagnostics_6w;
-
-        auto counts = [&](const std::string& name, const PeriodCounts& c) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t cell = 0; cell < c.cells(); ++cell) {
-                    out[per * c.cells() + cell] =
-                        f.monthly ? c.monthly(per, cell) : c.weekly(per, cell);
-                }
-            }
-        };
-        counts("clock_starts", clock_starts_);
-        counts("clock_stops_admitted", stops_admitted_);
-        counts("clock_stops_non_admitted", stops_non_admitted_);
-        counts("removals_other_than_treatment", removals_);
-        counts("activity", activity_);
-        counts("cancer_treatments", cancer_treated_);
-        counts("cancer_treated_within_62_days", cancer_within_62_);
-        counts("on_the_day_cancellations", cancellations_);
-        counts("community_starts", community_starts_);
-        auto& cancer_share = series("cancer_62_day_share" + f.suffix);
-        auto& community_wait = series("community_wait_days" + f.suffix);
-        for (std::size_t per = 0; per < f.periods; ++per) {
-            for (std::size_t u = 0; u < units_; ++u) {
-                const double n =
-                    f.monthly ? cancer_treated_.monthly(per, u) : cancer_treated_.weekly(per, u);
-                const double k = f.monthly ? cancer_within_62_.monthly(per, u)
-                                           : cancer_within_62_.weekly(per, u);
-                cancer_share[per * units_ + u] = ratio(k, n);
-            }
-            for (std::size_t cell = 0; cell < places_ * kCommunityServices; ++cell) {
-                const double n = f.monthly ? community_starts_.monthly(per, cell)
-                                           : community_starts_.weekly(per, cell);
-                const double sum = f.monthly ? community_wait_sum_.monthly(per, cell)
-                                             : community_wait_sum_.weekly(per, cell);
-                community_wait[per * places_ * kCommunityServices + cell] = ratio(sum, n);
-            }
+    for (const Recorded& r : recorded()) {
+        r.fill(*this, true, t_.months, result.series[schema.series_id(r.spec.name)]);
+        if (r.weekly_twin) {
+            r.fill(*this, false, t_.weeks,
+                   result.series[schema.series_id(r.spec.name + "_weekly")]);
         }
-        auto levels = [&](const std::string& name, const std::vector<PeriodLevel>& v,
-                          bool maximum) {
-            auto& out = series(name + f.suffix);
-            for (std::size_t per = 0; per < f.periods; ++per) {
-                for (std::size_t i = 0; i < v.size(); ++i) {
-                    const sim::LevelRecorder& r = f.monthly ? v[i].monthly() : v[i].weekly();
-                    out[per * v.size() + i] = maximum ? r.maximum(per) : r.mean(per);
-                }
-            }
-        };
-        levels("beds_occupied", beds_occupied_, false);
-        levels("beds_occupied_peak", beds_occupied_, true);
-        levels("beds_available", beds_available_, false);
-        levels("beds_medically_fit", beds_fit_, false);
-        levels("emergency_waiting_for_bed", boarding_, false);
-        levels("community_waiting", community_waiting_, false);
-        levels("community_in_service", community_in_service_, false);
-        auto& occupancy = series("bed_occupancy_share" + f.suffix);
-        for (std::size_t per = 0; per < f.periods; ++per) {
-            for (std::size_t h = 0; h < hospitals_; ++h) {
-                const auto& occ =
-                    f.monthly ? beds_occupied_[h].monthly() : beds_occupied_[h].weekly();
-                const auto& av =
-                    f.monthly ? beds_available_[h].monthly() : beds_available_[h].weekly();
-                occupancy[per * hospitals_ + h] = ratio(occ.mean(per), av.mean(per));
-            }
-        }
-    }
-
-    // Phase 3 measures: BLMK activity / the same month a year earlier.
-    const std::size_t months = t_.months.size();
-    auto system_activity = [&](std::size_t month, std::initializer_list<Activity> kinds) {
-        double total = 0.0;
-        for (std::size_t h = 0; h < hospitals_; ++h) {
-            for (const Activity a : kinds) {
-                total += activity_.monthly(month, h * kActivities + static_cast<std::size_t>(a));
-            }
-        }
-        return total;
-    };
-    auto measure = [&](std::size_t month, std::size_t m) {
-        switch (static_cast<Phase3Measure>(m)) {
-            case Phase3Measure::elective:
-                return system_activity(month, {Activity::day_case, Activity::elective_inpatient,
-                                               Activity::independent_sector});
-            case Phase3Measure::outpatient:
-                return system_activity(
-                    month, {Activity::outpatient_first, Activity::outpatient_follow_up});
-            case Phase3Measure::diagnostic:
-                return system_activity(month, {Activity::diagnostics_mri, Activity::diagnostics_ct,
-                                               Activity::diagnostics_endoscopy});
-            case Phase3Measure::endoscopy:
-                return system_activity(month, {Activity::diagnostics_endoscopy});
-            case Phase3Measure::non_elective:
-                return system_activity(
-                    month, {Activity::emergency_admission, Activity::other_non_elective});
-            case Phase3Measure::count:
-                break;
-        }
-        return kNaN;
-    };
-    auto& vs_prior = series("activity_vs_prior_year");
-    // Partial first or last months are not comparable with a whole month.
-    auto whole = [&](std::size_t month) {
-        const double length = t_.months.end(month) - t_.months.start(month);
-        return length >= 28.0 &&
-               t_.calendar.date_at(t_.months.start(month)).day() == std::chrono::day{1};
-    };
-    for (std::size_t month = 12; month < months; ++month) {
-        if (!whole(month) || !whole(month - 12)) {
-            continue;
-        }
-        for (std::size_t m = 0; m < kPhase3Measures; ++m) {
-            vs_prior[month * kPhase3Measures + m] =
-                ratio(measure(month, m), measure(month - 12, m));
-        }
-    }
-
-    // Summaries.
-    auto set = [&](const std::string& name, double value) {
-        result.summaries[schema.summary_id(name)] = value;
-    };
-    const std::size_t all = units_ - 1;
-    auto list_at = [&](std::size_t month) {
-        return monthly_.units[(month * units_ + all) * kUnitStats + kTotal];
-    };
-    auto over52_at = [&](std::size_t month) {
-        return monthly_.units[(month * units_ + all) * kUnitStats + kOver52];
-    };
-    if (months > 0) {
-        set("list_first_month", list_at(0));
-        set("list_end", list_at(months - 1));
-        set("over_52_end", over52_at(months - 1));
-        set("list_end_vs_prior_year",
-            months > 12 ? ratio(list_at(months - 1), list_at(months - 13)) : kNaN);
-    }
-    const BlmkParameters& p = t_.p;
-    double peak = -1.0;
-    std::size_t peak_month = 0;
-    double peak52 = -1.0;
-    std::size_t peak52_month = 0;
-    for (std::size_t month = 0; month < months; ++month) {
-        const double start = t_.months.start(month);
-        if (start < p.analysis.peak_from - 1e-9 || start >= p.analysis.peak_to) {
-            continue;
-        }
-        if (list_at(month) > peak) {
-            peak = list_at(month);
-            peak_month = month;
-        }
-        if (over52_at(month) > peak52) {
-            peak52 = over52_at(month);
-            peak52_month = month;
-        }
-    }
-    if (peak >= 0.0) {
-        set("list_peak", peak);
-        set("list_peak_month", static_cast<double>(peak_month));
-        set("list_peak_vs_prior_year",
-            peak_month >= 12 ? ratio(peak, list_at(peak_month - 12)) : kNaN);
-        set("over_52_peak", peak52);
-        set("over_52_peak_month", static_cast<double>(peak52_month));
-    }
-    const std::size_t census = static_cast<std::size_t>(
-        std::clamp<int>(p.analysis.census_month, 0, static_cast<int>(months) - 1));
-    if (months > 0) {
-        const double* row = &monthly_.units[(census * units_ + all) * kUnitStats];
-        set("census_list", row[kTotal]);
-        set("census_within_18_weeks_share", row[kWithin18]);
-        set("census_median_wait_weeks", row[kMedian]);
-        set("census_p92_wait_weeks", row[kP92]);
-        set("census_over_52_weeks", row[kOver52]);
-    }
-
-    const std::size_t year = std::min<std::size_t>(12, months);
-    auto first_year = [&](const PeriodCounts& c, std::size_t cell_begin, std::size_t cell_end,
-                          std::size_t stride) {
-        double total = 0.0;
-        for (std::size_t month = 0; month < year; ++month) {
-            for (std::size_t cell = cell_begin; cell < cell_end; cell += stride) {
-                total += c.monthly(month, cell);
-            }
-        }
-        return total;
-    };
-    for (std::size_t a = 0; a < kActivities; ++a) {
-        set(std::string("first_year_") + activity_name(a),
-            first_year(activity_, a, hospitals_ * kActivities, kActivities));
-    }
-    set("first_year_clock_starts", first_year(clock_starts_, 0, ts, 1));
-    set("first_year_admitted_stops", first_year(stops_admitted_, 0, ts, 1));
-    set("first_year_non_admitted_stops", first_year(stops_non_admitted_, 0, ts, 1));
-    set("first_year_removals", first_year(removals_, 0, ts, 1));
-    set("first_year_cancellations", first_year(cancellations_, 0, hospitals_, 1));
-    {
-        double occupied = 0.0;
-        double available = 0.0;
-        double winter_occupied = 0.0;
-        double winter_available = 0.0;
-        double fit = 0.0;
-        double length = 0.0;
-        for (std::size_t month = 0; month < year; ++month) {
-            const double days = t_.months.end(month) - t_.months.start(month);
-            const unsigned calendar_month =
-                static_cast<unsigned>(t_.calendar.date_at(t_.months.start(month)).month());
-            const bool winter = calendar_month == 12 || calendar_month <= 3;
-            for (std::size_t h = 0; h < hospitals_; ++h) {
-                const double o = beds_occupied_[h].monthly().mean(month) * days;
-                const double a = beds_available_[h].monthly().mean(month) * days;
-                occupied += o;
-                available += a;
-                fit += beds_fit_[h].monthly().mean(month) * days;
-                if (winter) {
-                    winter_occupied += o;
-                    winter_available += a;
-                }
-            }
-            length += days;
-        }
-        set("first_year_beds_occupied", length > 0 ? occupied / length : kNaN);
-        set("first_year_bed_occupancy_share", ratio(occupied, available));
-        set("first_year_winter_occupancy_share", ratio(winter_occupied, winter_available));
-        set("first_year_delayed_transfer_beds", length > 0 ? fit / length : kNaN);
-    }
-    set("first_year_cancer_62_day_share", ratio(first_year(cancer_within_62_, all, all + 1, 1),
-                                                first_year(cancer_treated_, all, all + 1, 1)));
-    {
-        double share_sum = 0.0;
-        double share_n = 0.0;
-        for (std::size_t month = 0; month < year; ++month) {
-            double waiting = 0.0;
-            double over = 0.0;
-            for (std::size_t g = 0; g < hospitals_ * kModalities; ++g) {
-                waiting += monthly_.diagnostics[month * hospitals_ * kModalities + g];
-                over += monthly_.diagnostics_6w[month * hospitals_ * kModalities + g];
-            }
-            if (waiting > 0.0) {
-                share_sum += over / waiting;
-                share_n += 1.0;
-            }
-        }
-        set("first_year_diagnostic_over_6_weeks_share", ratio(share_sum, share_n));
-    }
-    std::vector<SystemMonth> system(months);
-    for (std::size_t month = 0; month < months; ++month) {
-        SystemMonth& m = system[month];
-        const double* row = &monthly_.units[(month * units_ + all) * kUnitStats];
-        m.waiting_list = row[kTotal];
-        m.waiting_list_vs_prior_year = month >= 12 && whole(month) && whole(month - 12)
-                                           ? ratio(row[kTotal], list_at(month - 12))
-                                           : kNaN;
-        m.over_52_weeks = row[kOver52];
-        m.over_78_weeks = row[kOver78];
-        m.over_104_weeks = row[kOver104];
-        m.within_18_weeks_share = row[kWithin18];
-        double occupied = 0.0;
-        double available = 0.0;
-        double fit = 0.0;
-        double cancelled = 0.0;
-        for (std::size_t h = 0; h < hospitals_; ++h) {
-            occupied += beds_occupied_[h].monthly().mean(month);
-            available += beds_available_[h].monthly().mean(month);
-            fit += beds_fit_[h].monthly().mean(month);
-            cancelled += cancellations_.monthly(month, h);
-        }
-        m.bed_occupancy = ratio(occupied, available);
-        m.delayed_transfer_beds = fit;
-        m.cancellations = cancelled;
-        const auto prior = [&](Phase3Measure measure_id) {
-            return vs_prior[month * kPhase3Measures + static_cast<std::size_t>(measure_id)];
-        };
-        m.elective_activity_vs_prior_year = prior(Phase3Measure::elective);
-        m.outpatient_activity_vs_prior_year = prior(Phase3Measure::outpatient);
-        m.diagnostic_activity_vs_prior_year = prior(Phase3Measure::diagnostic);
-        m.endoscopy_activity_vs_prior_year = prior(Phase3Measure::endoscopy);
-    }
-    std::vector<double> met;
-    for (const TargetParams& target : p.analysis.targets) {
-        const double value = target_value(target, system);
-        met.push_back(target_met(target, value));
-        set("target_" + target.name + "_value", value);
-        set("target_" + target.name + "_met", met.back());
-    }
-    if (p.analysis.targets.size() > 1) {
-        set("targets_all_met", all_met(met));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "models/blmk/metrics/waiting_census.hpp"
 #include "models/blmk/parameters/parameters.hpp"
+#include "models/blmk/system/patients.hpp"
 #include "models/blmk/system/scenario_tables.hpp"
 #include "sim/output/output_schema.hpp"
 #include "sim/output/reporting_periods.hpp"
@@ -43,6 +44,11 @@ inline constexpr std::size_t kPhase3Measures = static_cast<std::size_t>(Phase3Me
 [[nodiscard]] const char* phase3_measure_name(std::size_t m);
 
 enum class ClockStop : std::uint8_t { admitted, non_admitted, removed };
+
+// How a hospital spell began, as the hospital statistics split length of stay: elective
+// (waiting list and planned admissions; day cases take no bed) or emergency.
+inline constexpr std::size_t kAdmissionMethods = 2;
+[[nodiscard]] const char* admission_method_name(std::size_t m);
 
 // A count per reporting period, kept for weeks and months at once.
 class PeriodCounts {
@@ -108,18 +114,30 @@ class Metrics {
     void diagnostic_left(std::uint32_t hospital, std::uint32_t modality, double since);
 
     void activity(std::uint32_t hospital, Activity what, double now, double count = 1.0);
+    // Activity of one patient whose place is known (a pathway patient or an emergency
+    // admission): counted by hospital, as `activity`, and by the patient's place.
+    void patient_activity(std::uint32_t hospital, std::uint32_t place, Activity what, double now);
+    // A new referral from `place` reaches a hospital (its clock start is counted separately).
+    void referral(std::uint32_t place, std::uint32_t specialty, double now);
     void cancer_treated(std::uint32_t hospital, double referral_time, double now);
     void cancellation(std::uint32_t hospital, double now);
 
     void beds(std::uint32_t hospital, double now, double occupied, double available,
               double medically_fit, double boarding);
+    // An inpatient takes a bed (`change` +1) or gives it up (-1).
+    void bed_use(const Inpatient& patient, double now, int change);
+    // A spell ends at `now`: a discharge, or a same-day emergency admission that takes no bed
+    // (`admitted` is when the patient was admitted, before any wait for a bed).
+    void spell_ended(std::uint32_t hospital, bool emergency, double admitted, double now);
     void community(std::uint32_t place, std::size_t service, double now, double waiting,
                    double in_service);
     void community_started(std::uint32_t place, std::size_t service, double now, double wait);
 
-    // Snapshots of stocks at the end of a reporting period (called at the period's end).
+    // Snapshots of stocks at the end of a reporting period (called at the period's end). The
+    // monthly one also counts the open pathways by their priority now, which no counter can
+    // follow (a review or a cancelled operation changes a waiting patient's priority).
     void week_ended(std::size_t week);
-    void month_ended(std::size_t month);
+    void month_ended(std::size_t month, const PathwayPool& open_pathways);
     void finish(double horizon);
 
     [[nodiscard]] static sim::OutputSchema schema(const ScenarioTables& tables);
@@ -128,6 +146,11 @@ class Metrics {
     [[nodiscard]] std::int64_t waiting_list_total() const;
 
   private:
+    struct Recorded;
+    // Every series Metrics records, each declared with the code that fills it: the schema and
+    // `write` both go through this list.
+    static std::vector<Recorded> recorded();
+    void priority_census(std::size_t month, const PathwayPool& open_pathways);
     void snapshot(double period_end, std::vector<double>& by_band, std::vector<double>& by_unit,
                   std::vector<double>& diagnostics, std::vector<double>& diagnostics_6w,
                   std::vector<double>& stages, std::size_t period, bool monthly);
@@ -153,6 +176,10 @@ class Metrics {
     PeriodCounts cancellations_;     // [hospital]
     PeriodCounts community_starts_;  // [place][service]
     PeriodCounts community_wait_sum_;
+    PeriodCounts referrals_;          // [place][specialty]
+    PeriodCounts activity_by_place_;  // [place][activity]
+    PeriodCounts spells_ended_;       // [hospital][admission method]
+    PeriodCounts spell_days_;         // [hospital][admission method]: sum of lengths of stay
 
     std::vector<PeriodLevel> beds_occupied_;  // [hospital]
     std::vector<PeriodLevel> beds_available_;
@@ -160,6 +187,15 @@ class Metrics {
     std::vector<PeriodLevel> boarding_;
     std::vector<PeriodLevel> community_waiting_;  // [place][service]
     std::vector<PeriodLevel> community_in_service_;
+    // Occupied beds by [hospital][specialty, then emergency] and [hospital][age band, then
+    // elective]: the model gives emergency stays an age band and elective stays a specialty.
+    std::vector<std::int64_t> beds_in_use_by_specialty_;
+    std::vector<std::int64_t> beds_in_use_by_age_;
+    std::vector<PeriodLevel> beds_by_specialty_;
+    std::vector<PeriodLevel> beds_by_age_;
+    // The open pathways by current priority at each month's end:
+    // [month][unit][priority][PriorityStat].
+    std::vector<double> by_priority_;
 
     // Stock snapshots: [period][trust][specialty][band], [period][unit][statistic], ...
     struct Stocks {

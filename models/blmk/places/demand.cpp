@@ -73,9 +73,12 @@ void Demand::emergency(std::uint32_t stream, double now) {
     const double assessment = w_.p.emergency.assessment_delay.sample(patient_stream);
     const double pathway_draw = patient_stream.uniform();
 
-    w_.metrics.activity(hospital, Activity::emergency_admission, now);
-    if (!same_day) {
-        // Same-day emergency care does not take a general and acute bed overnight.
+    w_.metrics.patient_activity(hospital, place, Activity::emergency_admission, now);
+    // Same-day emergency care does not take a general and acute bed overnight: a spell that ends
+    // on the day it began.
+    if (same_day) {
+        w_.metrics.spell_ended(hospital, true, now, now);
+    } else {
         const std::uint32_t id = w_.inpatients.acquire();
         w_.note_records();
         Inpatient& patient = w_.inpatients[id];

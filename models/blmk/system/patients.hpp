@@ -80,6 +80,7 @@ class RecordPool {
             const std::uint32_t id = free_.back();
             free_.pop_back();
             records_[id] = Record{};
+            in_use_[id] = 1;
             ++live_;
             return id;
         }
@@ -87,25 +88,40 @@ class RecordPool {
             throw std::length_error("record pool exhausted");
         }
         records_.emplace_back();
+        in_use_.push_back(1);
         ++live_;
         return static_cast<std::uint32_t>(records_.size() - 1);
     }
 
     void release(std::uint32_t id) {
         free_.push_back(id);
+        in_use_[id] = 0;
         --live_;
+    }
+
+    // Calls f(record) for every record in use, in id order (a census of the patients the
+    // counters cannot answer for, such as the current priority of everyone waiting).
+    template <class F>
+    void for_each_in_use(F&& f) const {
+        for (std::size_t id = 0; id < records_.size(); ++id) {
+            if (in_use_[id] != 0) {
+                f(records_[id]);
+            }
+        }
     }
 
     Record& operator[](std::uint32_t id) { return records_[id]; }
     const Record& operator[](std::uint32_t id) const { return records_[id]; }
     [[nodiscard]] std::size_t live() const { return live_; }
     [[nodiscard]] std::size_t capacity_bytes() const {
-        return records_.capacity() * sizeof(Record) + free_.capacity() * sizeof(std::uint32_t);
+        return records_.capacity() * sizeof(Record) + free_.capacity() * sizeof(std::uint32_t) +
+               in_use_.capacity();
     }
 
   private:
     std::vector<Record> records_;
     std::vector<std::uint32_t> free_;
+    std::vector<std::uint8_t> in_use_;  // by id: 1 while acquired
     std::size_t live_ = 0;
 };
 

@@ -101,6 +101,7 @@ void World::handle(const sim::Event& event) {
                     const Pathway& pathway = pathways[message.subject];
                     metrics.clock_started(pathway.hospital, pathway.specialty, pathway.clock_start,
                                           now);
+                    metrics.referral(pathway.place, pathway.specialty, now);
                     lists.join(message.subject, Stage::outpatient_first, now);
                     break;
                 }
@@ -164,7 +165,7 @@ void World::handle(const sim::Event& event) {
             metrics.week_ended(event.subject);
             break;
         case kMonthEnd:
-            metrics.month_ended(event.subject);
+            metrics.month_ended(event.subject, pathways);
             break;
         case kTreatmentStarts:
             clinics.treatment_starts(event.subject, now);
