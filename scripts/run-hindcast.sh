@@ -3,7 +3,7 @@
 # RTT series on April 2019 to December 2020 (monthly levers for the clock stops, then the removal
 # rates, the long-wait review threshold and the share of offers made out of turn), scores January 2021 to
 # March 2022, writes the fitted overlay configs/blmk-hindcast.toml and the fitted run's results,
-# and regenerates the tables and chart of docs/hindcast.md from them. About 7 to 10 minutes on 2
+# and regenerates the tables and chart of docs/hindcast.md from them. About 3 minutes on an idle 2
 # cores. Extra arguments go to icsflow calibrate (e.g. --threads 2).
 set -eu
 cd "$(dirname "$0")/.."
