@@ -3,8 +3,8 @@
 # RTT series on April 2019 to December 2020 (monthly levers for the clock stops, then the removal
 # rates, the long-wait review threshold and the share of offers made out of turn), scores January 2021 to
 # March 2022, writes the fitted overlay configs/blmk-hindcast.toml and the fitted run's results,
-# and regenerates the tables and chart of docs/hindcast.md from them. About 3 minutes on an idle 2
-# cores. Extra arguments go to icsflow calibrate (e.g. --threads 2).
+# and regenerates the tables and chart of docs/hindcast.md from them. About 3 minutes on an idle
+# 2-core machine. Extra arguments go to icsflow calibrate (e.g. --threads 2).
 set -eu
 cd "$(dirname "$0")/.."
 results=${ICSFLOW_HINDCAST_RESULTS:-results/blmk-hindcast-calibration.h5}
