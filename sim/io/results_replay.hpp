@@ -9,9 +9,9 @@
 
 namespace icsflow::sim {
 
-// Reads back a results file (format v1) replication by replication, as the writer laid it out: its schema, its configuration
-// and each replication's result, so that files can be joined (`icsflow merge`) and replayed
-// through a ResultsWriter into a file identical to a single run's.
+// Reads back a results file (format v1) replication by replication, as the writer laid it out: its
+// schema, its configuration and each replication's result, so that files can be joined (`icsflow
+// merge`) and replayed through a ResultsWriter into a file identical to a single run's.
 class ResultsReader {
   public:
     // Throws ResultsFormatError if `path` is not an icsflow results file this program reads.
