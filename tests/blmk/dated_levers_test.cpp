@@ -127,17 +127,21 @@ TEST(DatedLevers, ADemandChangeForAnAgeBandMovesThatBandOnly) {
     // 85+ emergency admissions x1.5 from October 2019: that band's arrival rate in every place
     // is exactly 1.5 times the unchanged configuration's after the date and equal before it;
     // the other bands, and the non-elective spells that have no age, are untouched.
-    const std::string change = R"(
+    const auto age_band_change = [](const std::string& kind) {
+        return R"(
 [[demand_changes]]
 label = "85+ growth"
-kinds = ["emergency_admissions"]
+kinds = [")" + kind +
+               R"("]
 age_bands = ["age_85_plus"]
 from = 2019-10-01
 to = 2030-01-01
 multiplier = 1.5
 )";
+    };
     const sim::LoadedScenario base_loaded = load("small_system.toml");
-    const sim::LoadedScenario changed_loaded = load("small_system.toml", change);
+    const sim::LoadedScenario changed_loaded =
+        load("small_system.toml", age_band_change("emergency_admissions"));
     const auto& base = blmk_scenario(base_loaded).tables();
     const auto& changed = blmk_scenario(changed_loaded).tables();
     const double before = base.calendar.time_of(
@@ -164,17 +168,8 @@ multiplier = 1.5
     }
 
     // Age bands belong to emergency admissions: a change naming them for referrals is refused.
-    const std::string referrals = R"(
-[[demand_changes]]
-label = "wrong kind"
-kinds = ["referrals"]
-age_bands = ["age_85_plus"]
-from = 2019-10-01
-to = 2030-01-01
-multiplier = 1.5
-)";
     try {
-        static_cast<void>(load("small_system.toml", referrals));
+        static_cast<void>(load("small_system.toml", age_band_change("referrals")));
         ADD_FAILURE() << "age_bands with referrals was accepted";
     } catch (const std::exception& e) {
         EXPECT_NE(std::string(e.what()).find("age_bands"), std::string::npos) << e.what();
