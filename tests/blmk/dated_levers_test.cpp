@@ -3,6 +3,7 @@
 // change from a date leaves every month before it untouched and holds patients longer after it.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <string>
 
@@ -18,6 +19,32 @@ warmup_days = 60
 replications = 4
 )";
 
+// Every series value of every replication identical in the two batches (NaN, no value, in
+// both or neither); returns how many values were compared.
+std::size_t expect_identical_series(const Batch& one, const Batch& other) {
+    EXPECT_EQ(one.replications(), other.replications());
+    std::size_t compared = 0;
+    for (std::size_t r = 0; r < std::min(one.replications(), other.replications()); ++r) {
+        const auto& a = one.results()[r].series;
+        const auto& b = other.results()[r].series;
+        EXPECT_EQ(a.size(), b.size());
+        for (std::size_t s = 0; s < std::min(a.size(), b.size()); ++s) {
+            EXPECT_EQ(a[s].size(), b[s].size());
+            for (std::size_t i = 0; i < std::min(a[s].size(), b[s].size()); ++i) {
+                if (std::isnan(a[s][i]) || std::isnan(b[s][i])) {
+                    EXPECT_TRUE(std::isnan(a[s][i]) && std::isnan(b[s][i]))
+                        << one.schema().series()[s].name << " [" << i << "]";
+                } else {
+                    EXPECT_EQ(a[s][i], b[s][i])
+                        << one.schema().series()[s].name << " [" << i << "]";
+                    ++compared;
+                }
+            }
+        }
+    }
+    return compared;
+}
+
 TEST(DatedLevers, AnAssessmentDelayMultiplierEqualsTheScaledDelay) {
     const Batch doubled(load("discharge_to_community.toml",
                              kShortRun + "[emergency]\nassessment_delay = { distribution = "
@@ -28,27 +55,7 @@ from = 2000-01-01
 to = 2030-01-01
 multiplier = 2.0
 )"));
-    ASSERT_EQ(doubled.replications(), multiplied.replications());
-    std::size_t compared = 0;
-    for (std::size_t r = 0; r < doubled.replications(); ++r) {
-        const auto& a = doubled.results()[r].series;
-        const auto& b = multiplied.results()[r].series;
-        ASSERT_EQ(a.size(), b.size());
-        for (std::size_t s = 0; s < a.size(); ++s) {
-            ASSERT_EQ(a[s].size(), b[s].size());
-            for (std::size_t i = 0; i < a[s].size(); ++i) {
-                // NaN (no value) must be NaN in both; every other value identical.
-                if (std::isnan(a[s][i]) || std::isnan(b[s][i])) {
-                    EXPECT_TRUE(std::isnan(a[s][i]) && std::isnan(b[s][i]))
-                        << doubled.schema().series()[s].name << " [" << i << "]";
-                } else {
-                    EXPECT_EQ(a[s][i], b[s][i])
-                        << doubled.schema().series()[s].name << " [" << i << "]";
-                    ++compared;
-                }
-            }
-        }
-    }
+    const std::size_t compared = expect_identical_series(doubled, multiplied);
     EXPECT_GT(compared, 1000U);
     // And the doubled delay does show: more medically fit beds than with the 1-day delay.
     const Batch single(load("discharge_to_community.toml", kShortRun));
@@ -174,6 +181,116 @@ multiplier = 1.5
     } catch (const std::exception& e) {
         EXPECT_NE(std::string(e.what()).find("age_bands"), std::string::npos) << e.what();
     }
+}
+
+TEST(DatedLevers, PoolingFromADateMovesTheWaitingPatientsAndBack) {
+    // Surgery (two hospitals) booked trust by trust until 1 August 2019, from one shared list
+    // until 1 December 2019, then trust by trust again. At each change every patient waiting at
+    // each stage moves, nobody is lost or added, and unpooled patients go back to the list of
+    // their own hospital. No removals, so that only the change moves patients at that instant.
+    const sim::LoadedScenario loaded = load("small_system.toml", R"(
+[policy]
+pooled_specialties = []
+
+[removals]
+background_rate_per_week = 0.0
+
+[[append.policy_changes]]
+label = "shared surgery list"
+from = 2019-08-01
+pooled_specialties = ["surgery"]
+
+[[append.policy_changes]]
+label = "back to trust lists"
+from = 2019-12-01
+pooled_specialties = []
+)");
+    const auto& calendar = blmk_scenario(loaded).tables().calendar;
+    const double pool = calendar.time_of(
+        sim::Date{std::chrono::year{2019}, std::chrono::August, std::chrono::day{1}});
+    const double unpool = calendar.time_of(
+        sim::Date{std::chrono::year{2019}, std::chrono::December, std::chrono::day{1}});
+    constexpr double kInstant = 1e-6;  // just after the change, before anything else happens
+    const std::array<mb::Stage, 4> stages{mb::Stage::outpatient_first, mb::Stage::follow_up,
+                                          mb::Stage::admitted_day_case,
+                                          mb::Stage::admitted_inpatient};
+    for (std::uint64_t r = 0; r < 3; ++r) {
+        WorldRun run(loaded, r);
+        auto& lists = run.world().lists;
+        run.run_until(pool);
+        std::array<std::size_t, 4> waiting{};
+        for (std::size_t k = 0; k < stages.size(); ++k) {
+            ASSERT_NE(lists.rtt_list(0, 0, stages[k]), lists.rtt_list(1, 0, stages[k]));
+            waiting[k] = run.on_list(0, 0, stages[k]).size() + run.on_list(1, 0, stages[k]).size();
+        }
+        EXPECT_GT(waiting[0], 0U);
+        run.run_until(pool + kInstant);
+        for (std::size_t k = 0; k < stages.size(); ++k) {
+            ASSERT_EQ(lists.rtt_list(0, 0, stages[k]), lists.rtt_list(1, 0, stages[k]));
+            EXPECT_EQ(run.on_list(0, 0, stages[k]).size(), waiting[k]) << "stage " << k;
+        }
+        run.run_until(unpool);
+        for (std::size_t k = 0; k < stages.size(); ++k) {
+            waiting[k] = run.on_list(0, 0, stages[k]).size();
+        }
+        run.run_until(unpool + kInstant);
+        for (std::size_t k = 0; k < stages.size(); ++k) {
+            ASSERT_NE(lists.rtt_list(0, 0, stages[k]), lists.rtt_list(1, 0, stages[k]));
+            std::size_t back = 0;
+            for (std::uint32_t h = 0; h < 2; ++h) {
+                for (const std::uint32_t id : run.on_list(h, 0, stages[k])) {
+                    EXPECT_EQ(run.world().pathways[id].hospital, h) << "stage " << k;
+                    ++back;
+                }
+            }
+            EXPECT_EQ(back, waiting[k]) << "stage " << k;
+        }
+    }
+}
+
+TEST(DatedLevers, BookingPracticeChangesByDate) {
+    // Reviews and offers out of turn set by a policy change in force from before the run are
+    // exactly the undated values (same random numbers, same results); set from a date, they
+    // leave every month before it as it was and change the waits after it.
+    const std::string undated = R"(
+[policy]
+long_wait_review_weeks = 10.0
+long_wait_review_priority = 2
+out_of_turn_share = 0.5
+)";
+    const auto dated = [](const std::string& from) {
+        return R"(
+[[append.policy_changes]]
+label = "booking practice"
+from = )" + from +
+               R"(
+long_wait_review_weeks = 10.0
+long_wait_review_priority = 2
+out_of_turn_share = 0.5
+)";
+    };
+    const Batch plain(load("small_system.toml"));
+    const Batch practice(load("small_system.toml", undated));
+    const Batch from_start(load("small_system.toml", dated("2000-01-01")));
+    EXPECT_GT(expect_identical_series(practice, from_start), 1000U);
+
+    const Batch from_october(load("small_system.toml", dated("2019-10-01")));
+    ASSERT_EQ(plain.months().labels[6], "2019-10");
+    const std::size_t last = plain.periods("p92_wait_weeks") - 1;
+    std::size_t changed = 0;
+    for (std::size_t r = 0; r < plain.replications(); ++r) {
+        for (std::size_t m = 0; m < 6; ++m) {
+            EXPECT_EQ(from_october.series(r, "waiting_list", {m, 1}),
+                      plain.series(r, "waiting_list", {m, 1}))
+                << "month " << m;
+            EXPECT_EQ(from_october.series(r, "p92_wait_weeks", {m, 1}),
+                      plain.series(r, "p92_wait_weeks", {m, 1}))
+                << "month " << m;
+        }
+        changed += from_october.series(r, "p92_wait_weeks", {last, 1}) !=
+                   plain.series(r, "p92_wait_weeks", {last, 1});
+    }
+    EXPECT_EQ(changed, plain.replications()) << "the change shows in every replication";
 }
 
 }  // namespace

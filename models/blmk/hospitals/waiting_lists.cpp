@@ -70,6 +70,9 @@ WaitingLists::WaitingLists(World& world)
       pooled_(world.p.specialties.size(), false),
       removals_(world.stream("lists/removals")),
       initial_(world.stream("lists/initial")) {
+    review_weeks_ = w_.p.policy.long_wait_review_weeks;
+    review_priority_ = w_.p.policy.long_wait_review_priority;
+    out_of_turn_share_ = w_.p.policy.out_of_turn_share;
     for (const std::uint32_t s : w_.p.policy.pooled_specialties) {
         pooled_[s] = true;
     }
@@ -165,7 +168,7 @@ std::uint32_t WaitingLists::take(std::size_t list) {
 }
 
 std::uint32_t WaitingLists::take_for_offer(std::size_t list) {
-    const double share = w_.p.policy.out_of_turn_share;
+    const double share = out_of_turn_share_;
     if (!(share > 0.0)) {
         return take(list);
     }
@@ -212,6 +215,20 @@ void WaitingLists::leave(std::uint32_t id) {
 }
 
 void WaitingLists::change_policy(const PolicyChange& change) {
+    review_weeks_ = change.long_wait_review_weeks.value_or(review_weeks_);
+    review_priority_ = change.long_wait_review_priority.value_or(review_priority_);
+    out_of_turn_share_ = change.out_of_turn_share.value_or(out_of_turn_share_);
+    if (change.change_pooling) {
+        std::vector<bool> pooled(specialties_, false);
+        for (const std::uint32_t s : change.pooled_specialties) {
+            pooled[s] = true;
+        }
+        for (std::uint32_t s = 0; s < specialties_; ++s) {
+            if (pooled[s] != pooled_[s]) {
+                repool(s, pooled[s]);
+            }
+        }
+    }
     for (std::size_t i = 0; i < queues_.size(); ++i) {
         const bool admitted = admitted_stage(static_cast<Stage>(list_stage_[i]));
         if (admitted && change.change_admitted) {
@@ -219,6 +236,34 @@ void WaitingLists::change_policy(const PolicyChange& change) {
         } else if (!admitted && change.change_outpatient) {
             queues_[i].set_discipline(change.outpatient_order);
         }
+    }
+}
+
+void WaitingLists::repool(std::uint32_t specialty, bool pooled) {
+    // (stage, id) of every patient waiting in the specialty, on the hospitals' lists and the
+    // shared one, taken off them under the old pooling and put back under the new.
+    std::vector<std::pair<Stage, std::uint32_t>> moving;
+    for (const Stage stage : {Stage::outpatient_first, Stage::follow_up, Stage::admitted_day_case,
+                              Stage::admitted_inpatient}) {
+        for (std::size_t owner = 0; owner <= hospitals_; ++owner) {
+            PathwayQueue& queue = queues_[(owner * specialties_ + specialty) * kSpecialtyLists +
+                                          specialty_slot(stage)];
+            for (std::size_t k = 0; k < queue.size(); ++k) {
+                moving.emplace_back(stage, queue.entry_at(k).item);
+            }
+        }
+    }
+    // In id order, so the new lists' insertion sequence does not depend on heap layout.
+    std::sort(moving.begin(), moving.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [stage, id] : moving) {
+        queues_[list_of(w_.pathways[id], stage)].remove(id);
+    }
+    pooled_[specialty] = pooled;
+    for (const auto& [stage, id] : moving) {
+        const Pathway& pathway = w_.pathways[id];
+        queues_[list_of(pathway, stage)].push(id, queue_priority(pathway, stage),
+                                              pathway.clock_start);
     }
 }
 
@@ -279,11 +324,11 @@ void WaitingLists::deferral_ends(std::uint32_t id, double now) {
 }
 
 void WaitingLists::daily_reviews(double now) {
-    const double weeks = w_.p.policy.long_wait_review_weeks;
+    const double weeks = review_weeks_;
     if (!(weeks > 0.0)) {
         return;
     }
-    const std::uint32_t review_priority = w_.p.policy.long_wait_review_priority;
+    const std::uint32_t review_priority = review_priority_;
     const double reviewed_before = now - 7.0 * weeks;
     std::vector<std::uint32_t>& due = review_scratch_;
     for (std::size_t i = 0; i < queues_.size(); ++i) {

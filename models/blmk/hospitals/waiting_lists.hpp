@@ -56,10 +56,12 @@ class WaitingLists {
 
     // Long-wait reviews: a patient on an admitted list who has waited
     // policy.long_wait_review_weeks is booked at policy.long_wait_review_priority or better
-    // (checked once a day).
+    // (checked once a day; both can change by date in policy_changes, as can the share of
+    // offers out of turn).
     void daily_reviews(double now);
 
-    // A booking policy change: lists re-ordered under the new discipline.
+    // A booking policy change: lists re-ordered under the new discipline, and specialties pooled
+    // or unpooled (their waiting patients moved onto the shared lists or back).
     void change_policy(const PolicyChange& change);
 
     // Inserts the configured initial list (at the start of the run).
@@ -73,6 +75,9 @@ class WaitingLists {
   private:
     // The patient the next offer on `list` goes to, taken off the list (in turn, or out of turn).
     std::uint32_t take_for_offer(std::size_t list);
+    // Moves every patient waiting in `specialty` onto its shared lists (pooled) or back to their
+    // hospitals' lists; joined/left counts are unchanged (nobody leaves the stage).
+    void repool(std::uint32_t specialty, bool pooled);
     // Counts `id` as having left `list` (already taken off its queue).
     void count_taken(std::size_t list, std::uint32_t id);
     [[nodiscard]] std::size_t list_of(const Pathway& pathway, Stage stage) const;
@@ -86,6 +91,10 @@ class WaitingLists {
     std::vector<std::uint8_t> list_stage_;  // the stage of each list
     std::size_t diagnostic_base_ = 0;
     std::vector<bool> pooled_;
+    // Booking practice in force (policy.*, then policy_changes).
+    double review_weeks_ = 0.0;
+    std::uint32_t review_priority_ = 3;
+    double out_of_turn_share_ = 0.0;
     [[nodiscard]] bool never_removed(const Pathway& pathway) const;
 
     sim::RandomStream removals_;

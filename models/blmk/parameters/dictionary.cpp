@@ -345,6 +345,19 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
           kScenario);
     d.add(c::optional(c::choice_param("policy_changes[].outpatient_order", TomlValue(), orders,
                                       "New order of outpatient and diagnostic lists.", kScenario)));
+    d.add(c::optional(
+        c::number_param("policy_changes[].long_wait_review_weeks", TomlValue(), 0.0, 520.0, "weeks",
+                        "New long-wait review threshold (0: no reviews).", kScenario)));
+    d.add(
+        c::optional(c::integer_param("policy_changes[].long_wait_review_priority", TomlValue(), 1.0,
+                                     4.0, "", "New priority a review books at.", kScenario)));
+    d.add(c::optional(c::number_param("policy_changes[].out_of_turn_share", TomlValue(), 0.0, 1.0,
+                                      "", "New share of offers made out of turn.", kScenario)));
+    d.add(c::optional(c::typed_param(
+        "policy_changes[].pooled_specialties", ParamType::string_array, TomlValue(), "",
+        "From this date these specialties (and only these) share one BLMK list per stage; the "
+        "patients waiting move onto it, or back to their hospitals' lists ([] ends pooling).",
+        kScenario)));
     d.add(c::optional(c::choice_param("policy_changes[].admitted_order", TomlValue(), orders,
                                       "New order of the admitted lists.", kScenario)));
 

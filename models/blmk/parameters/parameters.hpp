@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -301,6 +302,14 @@ struct PolicyChange {
     bool change_admitted = false;
     sim::QueueDiscipline outpatient_order = sim::QueueDiscipline::priority_then_longest_wait;
     sim::QueueDiscipline admitted_order = sim::QueueDiscipline::priority_then_longest_wait;
+    // A new set of pooled specialties from this date (each replaces the set in force): the
+    // patients already waiting move onto the shared lists, or back to their hospitals' lists.
+    bool change_pooling = false;
+    std::vector<std::uint32_t> pooled_specialties;
+    // New booking practice from this date (absent: unchanged).
+    std::optional<double> long_wait_review_weeks;
+    std::optional<std::uint32_t> long_wait_review_priority;
+    std::optional<double> out_of_turn_share;
 };
 
 struct CancerParams {

@@ -404,6 +404,21 @@ class Reader {
                 change.admitted_order =
                     sim::queue_discipline_from_string(node.string("admitted_order"));
             }
+            if (node.has("long_wait_review_weeks")) {
+                change.long_wait_review_weeks = node.number("long_wait_review_weeks");
+            }
+            if (node.has("long_wait_review_priority")) {
+                change.long_wait_review_priority =
+                    static_cast<std::uint32_t>(node.integer("long_wait_review_priority"));
+            }
+            if (node.has("out_of_turn_share")) {
+                change.out_of_turn_share = node.number("out_of_turn_share");
+            }
+            if (node.has("pooled_specialties")) {
+                change.change_pooling = true;
+                change.pooled_specialties =
+                    resolve_ids(node, "pooled_specialties", specialty_ids_, "specialty");
+            }
             p_.policy_changes.push_back(change);
         }
         ConfigNode cancer = root_.table("cancer");
