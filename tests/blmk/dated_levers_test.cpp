@@ -249,14 +249,15 @@ pooled_specialties = []
 }
 
 TEST(DatedLevers, BookingPracticeChangesByDate) {
-    // Reviews and offers out of turn set by a policy change in force from before the run are
-    // exactly the undated values (same random numbers, same results); set from a date, they
-    // leave every month before it as it was and change the waits after it.
+    // Reviews, offers out of turn and the rebooking priority set by a policy change in force
+    // from before the run are exactly the undated values (same random numbers, same results);
+    // set from a date, they leave every month before it as it was and change the waits after.
     const std::string undated = R"(
 [policy]
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
 out_of_turn_share = 0.5
+cancellation_rebook_priority = 1
 )";
     const auto dated = [](const std::string& from) {
         return R"(
@@ -267,6 +268,7 @@ from = )" + from +
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
 out_of_turn_share = 0.5
+cancellation_rebook_priority = 1
 )";
     };
     const Batch plain(load("small_system.toml"));

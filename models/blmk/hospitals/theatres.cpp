@@ -98,7 +98,7 @@ void Theatres::inpatients(std::uint32_t series, std::uint32_t cases, double now)
     }
     // Cancelled patients go back on the list, at the rebooking priority or better, after the
     // list is done (so the same session does not book them again).
-    const std::uint32_t rebook = w_.p.policy.cancellation_rebook_priority;
+    const std::uint32_t rebook = w_.lists.cancellation_rebook_priority();
     for (const std::uint32_t id : cancelled) {
         Pathway& pathway = w_.pathways[id];
         pathway.priority =

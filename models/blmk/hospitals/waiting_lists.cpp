@@ -73,6 +73,7 @@ WaitingLists::WaitingLists(World& world)
     review_weeks_ = w_.p.policy.long_wait_review_weeks;
     review_priority_ = w_.p.policy.long_wait_review_priority;
     out_of_turn_share_ = w_.p.policy.out_of_turn_share;
+    rebook_priority_ = w_.p.policy.cancellation_rebook_priority;
     for (const std::uint32_t s : w_.p.policy.pooled_specialties) {
         pooled_[s] = true;
     }
@@ -218,6 +219,7 @@ void WaitingLists::change_policy(const PolicyChange& change) {
     review_weeks_ = change.long_wait_review_weeks.value_or(review_weeks_);
     review_priority_ = change.long_wait_review_priority.value_or(review_priority_);
     out_of_turn_share_ = change.out_of_turn_share.value_or(out_of_turn_share_);
+    rebook_priority_ = change.cancellation_rebook_priority.value_or(rebook_priority_);
     if (change.change_pooling) {
         std::vector<bool> pooled(specialties_, false);
         for (const std::uint32_t s : change.pooled_specialties) {

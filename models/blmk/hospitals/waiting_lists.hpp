@@ -60,6 +60,9 @@ class WaitingLists {
     // offers out of turn).
     void daily_reviews(double now);
 
+    // The priority (or better) an on-the-day cancellation is rebooked at, as policy stands.
+    [[nodiscard]] std::uint32_t cancellation_rebook_priority() const { return rebook_priority_; }
+
     // A booking policy change: lists re-ordered under the new discipline, and specialties pooled
     // or unpooled (their waiting patients moved onto the shared lists or back).
     void change_policy(const PolicyChange& change);
@@ -95,6 +98,7 @@ class WaitingLists {
     double review_weeks_ = 0.0;
     std::uint32_t review_priority_ = 3;
     double out_of_turn_share_ = 0.0;
+    std::uint32_t rebook_priority_ = 2;
     [[nodiscard]] bool never_removed(const Pathway& pathway) const;
 
     sim::RandomStream removals_;

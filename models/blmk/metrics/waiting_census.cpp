@@ -8,8 +8,7 @@
 namespace icsflow::models::blmk {
 
 WaitingCensus::WaitingCensus(std::size_t groups, std::int64_t first_day, std::int64_t last_day)
-    : groups_(groups),
-      first_day_(first_day),
+    : first_day_(first_day),
       days_(static_cast<std::size_t>(std::max<std::int64_t>(last_day - first_day + 1, 1))),
       counts_(groups * days_, 0),
       totals_(groups, 0) {}

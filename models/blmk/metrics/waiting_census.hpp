@@ -35,7 +35,6 @@ class WaitingCensus {
   private:
     [[nodiscard]] std::size_t bin(double wait_start) const;
 
-    std::size_t groups_;
     std::int64_t first_day_;
     std::size_t days_;
     std::vector<std::int32_t> counts_;  // [group][day]

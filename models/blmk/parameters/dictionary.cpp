@@ -351,6 +351,9 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     d.add(
         c::optional(c::integer_param("policy_changes[].long_wait_review_priority", TomlValue(), 1.0,
                                      4.0, "", "New priority a review books at.", kScenario)));
+    d.add(c::optional(
+        c::integer_param("policy_changes[].cancellation_rebook_priority", TomlValue(), 1.0, 4.0, "",
+                         "New priority (or better) a cancellation is rebooked at.", kScenario)));
     d.add(c::optional(c::number_param("policy_changes[].out_of_turn_share", TomlValue(), 0.0, 1.0,
                                       "", "New share of offers made out of turn.", kScenario)));
     d.add(c::optional(c::typed_param(

@@ -310,6 +310,7 @@ struct PolicyChange {
     std::optional<double> long_wait_review_weeks;
     std::optional<std::uint32_t> long_wait_review_priority;
     std::optional<double> out_of_turn_share;
+    std::optional<std::uint32_t> cancellation_rebook_priority;
 };
 
 struct CancerParams {

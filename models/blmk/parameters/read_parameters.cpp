@@ -411,6 +411,10 @@ class Reader {
                 change.long_wait_review_priority =
                     static_cast<std::uint32_t>(node.integer("long_wait_review_priority"));
             }
+            if (node.has("cancellation_rebook_priority")) {
+                change.cancellation_rebook_priority =
+                    static_cast<std::uint32_t>(node.integer("cancellation_rebook_priority"));
+            }
             if (node.has("out_of_turn_share")) {
                 change.out_of_turn_share = node.number("out_of_turn_share");
             }
