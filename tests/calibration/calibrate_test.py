@@ -19,26 +19,14 @@ import tempfile
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from check_support import CheckFailed, expect, run_command  # noqa: E402
+
 TIMEOUT = 600
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
 def run(icsflow, args, cwd):
-    result = subprocess.run([icsflow, *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=TIMEOUT, check=False)
-    print(f"$ icsflow {' '.join(args)}\n  exit {result.returncode}")
-    for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if stream.strip():
-            print(f"  {name}:\n" + "".join(f"    {line}\n" for line in stream.splitlines()[-40:]))
-    return result
+    return run_command([icsflow, *args], cwd, TIMEOUT, shown_lines=40)
 
 
 def write_overlay(path, base, body):

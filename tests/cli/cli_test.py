@@ -23,32 +23,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from check_support import CheckFailed, expect, expect_exit, run_command  # noqa: E402
+
 # Seconds for any one run of the program or wait for it: generous for sanitizer builds, and short
 # enough that the test, not ctest's own limit (300 s), reports a hang and kills the program.
 TIMEOUT = 120
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
 def run(icsflow, args, cwd, timeout=TIMEOUT):
-    result = subprocess.run([icsflow, *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=timeout, check=False)
-    print(f"$ icsflow {' '.join(args)}\n  exit {result.returncode}")
-    for name, stream in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if stream.strip():
-            print(f"  {name}:\n" + "".join(f"    {line}\n" for line in stream.splitlines()))
-    return result
-
-
-def expect_exit(result, code):
-    expect(result.returncode == code, f"exit code {result.returncode}, expected {code}")
+    return run_command([icsflow, *args], cwd, timeout)
 
 
 def line_of(path, needle):

@@ -19,6 +19,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from check_support import CheckFailed, expect, expect_exit, run_command  # noqa: E402
 from compare_results import compare  # noqa: E402
 
 import h5py  # noqa: E402
@@ -26,28 +27,8 @@ import h5py  # noqa: E402
 TIMEOUT = 600
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
-
-
 def run(command, cwd, env=None, timeout=TIMEOUT):
-    print(f"$ {' '.join(shlex.quote(c) for c in command)}")
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    print(f"  exit {result.returncode}")
-    for name, text in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if text.strip():
-            print(f"  {name}:\n" + "\n".join("    " + line for line in text.splitlines()[:40]))
-    return result
-
-
-def expect_exit(result, code):
-    expect(result.returncode == code, f"exit code {result.returncode}, expected {code}")
+    return run_command(command, cwd, timeout, env=env, shown_lines=40)
 
 
 def expect_identical(a, b):

@@ -40,17 +40,11 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "scripts"))
 import icsflow_results  # noqa: E402
+from check_support import CheckFailed, expect  # noqa: E402
 
 TIMEOUT = 180
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(condition, message):
-    if not condition:
-        raise CheckFailed(message)
 
 
 def chromium_command(chromium, profile, *extra):
