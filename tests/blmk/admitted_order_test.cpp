@@ -190,5 +190,64 @@ TEST(AdmittedList, OutOfTurnOffersSpreadTheWaitsNotTheList) {
     }
 }
 
+// Long-wait reviews that reach a share q of the patients crossing the threshold. One clinic's
+// initial list of 1,000 day-case patients, all P4 and all waiting 18 to 52 weeks, with no
+// capacity, referrals or removals; reviews at 10 weeks book at P1. On the first day every
+// patient is reviewed: the P1 count is binomial (1,000, q). Those passed over are never reviewed
+// again, so 100 days later the P1 count is exactly the same in every replication.
+TEST(AdmittedList, LongWaitReviewsReachTheirShareOnce) {
+    const std::string initial_list = R"(
+[specialties.surgery]
+referrals_per_1000 = [0.0, 0.0, 0.0]
+priority_mix = [0.0, 0.0, 0.0, 1.0]
+
+[initial_list]
+total = 1000
+hospital_shares = { general = 1.0 }
+specialty_shares = { surgery = 1.0 }
+band_shares = [0.0, 1.0, 0.0, 0.0, 0.0]
+admitted_share_by_band = [1.0, 1.0, 1.0, 1.0, 1.0]
+diagnostics_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
+follow_up_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
+
+[policy]
+long_wait_review_weeks = 10.0
+long_wait_review_priority = 1
+)";
+    static constexpr double kListed = 1000.0;
+    for (const double share : {0.0, 0.3, 1.0}) {
+        const sim::LoadedScenario loaded =
+            load("one_clinic.toml",
+                 initial_list + "long_wait_review_share = " + std::to_string(share) + "\n");
+        sim::Moments reviewed_share;
+        for (std::uint64_t r = 0; r < loaded.run.replications; ++r) {
+            WorldRun run(loaded, r);
+            const auto p1_count = [&run] {
+                double p1 = 0.0;
+                double listed = 0.0;
+                for (const std::uint32_t id : run.on_list(0, 0, mb::Stage::admitted_day_case)) {
+                    p1 += run.world().pathways[id].priority == 1 ? 1.0 : 0.0;
+                    listed += 1.0;
+                }
+                EXPECT_EQ(listed, kListed) << "nobody leaves";
+                return p1;
+            };
+            run.run_until(1.5);
+            const double first_day = p1_count();
+            run.run_until(100.5);
+            EXPECT_EQ(p1_count(), first_day) << "share " << share << ": reviewed again";
+            reviewed_share.add(first_day / kListed);
+        }
+        const std::string label = "long_wait_review_share " + std::to_string(share);
+        if (share == 0.0 || share == 1.0) {
+            EXPECT_EQ(reviewed_share.mean(), share) << label;
+            EXPECT_EQ(reviewed_share.standard_error(), 0.0) << label;
+        } else {
+            expect_within_standard_errors(label + ": share booked at P1", reviewed_share, share,
+                                          0.1);
+        }
+    }
+}
+
 }  // namespace
 }  // namespace icsflow::test::blmk

@@ -256,6 +256,7 @@ TEST(DatedLevers, BookingPracticeChangesByDate) {
 [policy]
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
+long_wait_review_share = 0.5
 out_of_turn_share = 0.5
 cancellation_rebook_priority = 1
 )";
@@ -267,6 +268,7 @@ from = )" + from +
                R"(
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
+long_wait_review_share = 0.5
 out_of_turn_share = 0.5
 cancellation_rebook_priority = 1
 )";

@@ -69,9 +69,11 @@ WaitingLists::WaitingLists(World& world)
       specialties_(world.p.specialties.size()),
       pooled_(world.p.specialties.size(), false),
       removals_(world.stream("lists/removals")),
+      reviews_(world.stream("lists/reviews")),
       initial_(world.stream("lists/initial")) {
     review_weeks_ = w_.p.policy.long_wait_review_weeks;
     review_priority_ = w_.p.policy.long_wait_review_priority;
+    review_share_ = w_.p.policy.long_wait_review_share;
     out_of_turn_share_ = w_.p.policy.out_of_turn_share;
     rebook_priority_ = w_.p.policy.cancellation_rebook_priority;
     for (const std::uint32_t s : w_.p.policy.pooled_specialties) {
@@ -218,6 +220,7 @@ void WaitingLists::leave(std::uint32_t id) {
 void WaitingLists::change_policy(const PolicyChange& change) {
     review_weeks_ = change.long_wait_review_weeks.value_or(review_weeks_);
     review_priority_ = change.long_wait_review_priority.value_or(review_priority_);
+    review_share_ = change.long_wait_review_share.value_or(review_share_);
     out_of_turn_share_ = change.out_of_turn_share.value_or(out_of_turn_share_);
     rebook_priority_ = change.cancellation_rebook_priority.value_or(rebook_priority_);
     if (change.change_pooling) {
@@ -331,6 +334,7 @@ void WaitingLists::daily_reviews(double now) {
         return;
     }
     const std::uint32_t review_priority = review_priority_;
+    const double share = review_share_;
     const double reviewed_before = now - 7.0 * weeks;
     std::vector<std::uint32_t>& due = review_scratch_;
     for (std::size_t i = 0; i < queues_.size(); ++i) {
@@ -341,14 +345,22 @@ void WaitingLists::daily_reviews(double now) {
         due.clear();
         for (std::size_t k = 0; k < queue.size(); ++k) {
             const auto& entry = queue.entry_at(k);
-            if (entry.priority > review_priority && entry.since <= reviewed_before) {
+            if (entry.priority > review_priority && entry.since <= reviewed_before &&
+                !w_.pathways[entry.item].has(Pathway::review_passed_over)) {
                 due.push_back(entry.item);
             }
         }
-        // In id order, so the queue's insertion sequence does not depend on heap layout.
+        // In id order, so the queue's insertion sequence (and the draws) do not depend on heap
+        // layout.
         std::sort(due.begin(), due.end());
         for (const std::uint32_t id : due) {
             Pathway& pathway = w_.pathways[id];
+            // A share below 1 draws one uniform per review; at 1 none, so that configurations
+            // without the share keep their random numbers.
+            if (share < 1.0 && !(reviews_.uniform() < share)) {
+                pathway.set(Pathway::review_passed_over, true);
+                continue;
+            }
             queue.remove(id);
             pathway.priority = static_cast<std::uint8_t>(review_priority);
             queue.push(id, queue_priority(pathway, static_cast<Stage>(list_stage_[i])),

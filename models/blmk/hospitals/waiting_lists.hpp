@@ -55,9 +55,10 @@ class WaitingLists {
     void daily_removals(double now);
 
     // Long-wait reviews: a patient on an admitted list who has waited
-    // policy.long_wait_review_weeks is booked at policy.long_wait_review_priority or better
-    // (checked once a day; both can change by date in policy_changes, as can the share of
-    // offers out of turn).
+    // policy.long_wait_review_weeks is reviewed once, and booked at
+    // policy.long_wait_review_priority or better with probability
+    // policy.long_wait_review_share; the others stay in their class (checked once a day; all
+    // three can change by date in policy_changes, as can the share of offers out of turn).
     void daily_reviews(double now);
 
     // The priority (or better) an on-the-day cancellation is rebooked at, as policy stands.
@@ -97,11 +98,13 @@ class WaitingLists {
     // Booking practice in force (policy.*, then policy_changes).
     double review_weeks_ = 0.0;
     std::uint32_t review_priority_ = 3;
+    double review_share_ = 1.0;
     double out_of_turn_share_ = 0.0;
     std::uint32_t rebook_priority_ = 2;
     [[nodiscard]] bool never_removed(const Pathway& pathway) const;
 
     sim::RandomStream removals_;
+    sim::RandomStream reviews_;  // one uniform per review, when it reaches only a share
     sim::RandomStream initial_;
     std::vector<sim::RandomStream> offers_;
     std::vector<sim::RandomStream> turns_;  // by RTT list: two uniforms per offer when out of turn

@@ -331,6 +331,11 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
            kCalibratedHindcast);
     d.add(c::integer_param("policy.long_wait_review_priority", TomlValue(3), 1.0, 4.0, "",
                            "The priority a long-wait review books at (or better).", kAssumption));
+    number(d, "policy.long_wait_review_share", TomlValue(1.0), 0.0, 1.0, "",
+           "Share of the patients reaching long_wait_review_weeks whom the review books at "
+           "long_wait_review_priority; the others stay in their class and are not reviewed "
+           "again.",
+           kCalibratedHindcast);
     number(d, "policy.out_of_turn_share", TomlValue(0.0), 0.0, 1.0, "",
            "Share of offers (first appointments, operations) made out of turn: to a patient "
            "drawn at random from the list who is in the same class as the next patient in turn "
@@ -351,6 +356,9 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     d.add(
         c::optional(c::integer_param("policy_changes[].long_wait_review_priority", TomlValue(), 1.0,
                                      4.0, "", "New priority a review books at.", kScenario)));
+    d.add(c::optional(c::number_param("policy_changes[].long_wait_review_share", TomlValue(), 0.0,
+                                      1.0, "", "New share of long waiters a review books sooner.",
+                                      kScenario)));
     d.add(c::optional(
         c::integer_param("policy_changes[].cancellation_rebook_priority", TomlValue(), 1.0, 4.0, "",
                          "New priority (or better) a cancellation is rebooked at.", kScenario)));

@@ -239,6 +239,9 @@ struct PolicyParams {
     // `long_wait_review_priority` or better (0: no reviews).
     double long_wait_review_weeks = 0.0;
     std::uint32_t long_wait_review_priority = 3;
+    // The share of patients reaching the review threshold whom the review books sooner; the
+    // others stay in their class and are not reviewed again.
+    double long_wait_review_share = 1.0;
     // Offers of a first appointment or an operation that go to a patient drawn from anywhere in
     // the next patient's class instead of to the longest waiter (0: strictly in turn).
     double out_of_turn_share = 0.0;
@@ -309,6 +312,7 @@ struct PolicyChange {
     // New booking practice from this date (absent: unchanged).
     std::optional<double> long_wait_review_weeks;
     std::optional<std::uint32_t> long_wait_review_priority;
+    std::optional<double> long_wait_review_share;
     std::optional<double> out_of_turn_share;
     std::optional<std::uint32_t> cancellation_rebook_priority;
 };

@@ -34,7 +34,8 @@ struct Pathway {
         will_admit = 1U << 2,
         day_case = 1U << 3,
         cancer = 1U << 4,
-        seen_once = 1U << 5,  // has attended a first appointment
+        seen_once = 1U << 5,           // has attended a first appointment
+        review_passed_over = 1U << 6,  // a long-wait review left it in its class
     };
     [[nodiscard]] bool has(Flag f) const { return (flags & f) != 0; }
     void set(Flag f, bool on) {
