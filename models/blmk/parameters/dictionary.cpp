@@ -335,7 +335,8 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
            "Share of the patients reaching long_wait_review_weeks whom the review books at "
            "long_wait_review_priority; the others stay in their class and are not reviewed "
            "again.",
-           kCalibratedHindcast);
+           "assumption: 1 (docs/sources.md §15; the hindcast cannot identify it, "
+           "docs/hindcast.md)");
     number(d, "policy.out_of_turn_share", TomlValue(0.0), 0.0, 1.0, "",
            "Share of offers (first appointments, operations) made out of turn: to a patient "
            "drawn at random from the list who is in the same class as the next patient in turn "
