@@ -249,5 +249,64 @@ long_wait_review_priority = 1
     }
 }
 
+// Reviews against a maximum-wait standard reach every patient, including those a long-wait review
+// passed over, and stop when a policy change ends them. One clinic's initial list of 1,000 P4
+// day-case patients waiting 0 to 18 weeks at the start, with no capacity, referrals or removals.
+// Long-wait reviews at 5 weeks pass everyone over (share 0); maximum-wait reviews at 10 weeks
+// book at P2 until day 30 (1 May 2019). So 100 days in, a patient who had waited 10 weeks by day
+// 29 is P2 and one who had not by day 30 is still P4 (reviews run once a day).
+TEST(AdmittedList, MaxWaitReviewsReachEveryPatientUntilTheyEnd) {
+    const sim::LoadedScenario loaded = load("one_clinic.toml", R"(
+[run]
+warmup_days = 0
+replications = 4
+
+[specialties.surgery]
+referrals_per_1000 = [0.0, 0.0, 0.0]
+priority_mix = [0.0, 0.0, 0.0, 1.0]
+
+[initial_list]
+total = 1000
+hospital_shares = { general = 1.0 }
+specialty_shares = { surgery = 1.0 }
+band_shares = [1.0, 0.0, 0.0, 0.0, 0.0]
+admitted_share_by_band = [1.0, 1.0, 1.0, 1.0, 1.0]
+diagnostics_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
+follow_up_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
+
+[policy]
+long_wait_review_weeks = 5.0
+long_wait_review_share = 0.0
+max_wait_review_weeks = 10.0
+max_wait_review_priority = 2
+
+[[append.policy_changes]]
+label = "maximum-wait reviews end"
+from = 2019-05-01
+max_wait_review_weeks = 0.0
+)");
+    constexpr double kEnds = 30.0;
+    constexpr double kThreshold = 70.0;
+    for (std::uint64_t r = 0; r < loaded.run.replications; ++r) {
+        WorldRun run(loaded, r);
+        run.run_until(100.5);
+        std::size_t booked = 0;
+        std::size_t left = 0;
+        for (const std::uint32_t id : run.on_list(0, 0, mb::Stage::admitted_day_case)) {
+            const mb::Pathway& pathway = run.world().pathways[id];
+            if (pathway.clock_start <= kEnds - 1.0 - kThreshold) {
+                EXPECT_EQ(pathway.priority, 2) << "clock start " << pathway.clock_start;
+                ++booked;
+            } else if (pathway.clock_start > kEnds - kThreshold) {
+                EXPECT_EQ(pathway.priority, 4) << "clock start " << pathway.clock_start;
+                EXPECT_TRUE(pathway.has(mb::Pathway::review_passed_over));
+                ++left;
+            }
+        }
+        EXPECT_GT(booked, 500U);
+        EXPECT_GT(left, 200U);
+    }
+}
+
 }  // namespace
 }  // namespace icsflow::test::blmk

@@ -257,6 +257,8 @@ TEST(DatedLevers, BookingPracticeChangesByDate) {
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
 long_wait_review_share = 0.5
+max_wait_review_weeks = 8.0
+max_wait_review_priority = 1
 out_of_turn_share = 0.5
 cancellation_rebook_priority = 1
 )";
@@ -269,6 +271,8 @@ from = )" + from +
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
 long_wait_review_share = 0.5
+max_wait_review_weeks = 8.0
+max_wait_review_priority = 1
 out_of_turn_share = 0.5
 cancellation_rebook_priority = 1
 )";

@@ -74,6 +74,8 @@ WaitingLists::WaitingLists(World& world)
     review_weeks_ = w_.p.policy.long_wait_review_weeks;
     review_priority_ = w_.p.policy.long_wait_review_priority;
     review_share_ = w_.p.policy.long_wait_review_share;
+    max_wait_review_weeks_ = w_.p.policy.max_wait_review_weeks;
+    max_wait_review_priority_ = w_.p.policy.max_wait_review_priority;
     out_of_turn_share_ = w_.p.policy.out_of_turn_share;
     rebook_priority_ = w_.p.policy.cancellation_rebook_priority;
     for (const std::uint32_t s : w_.p.policy.pooled_specialties) {
@@ -221,6 +223,8 @@ void WaitingLists::change_policy(const PolicyChange& change) {
     review_weeks_ = change.long_wait_review_weeks.value_or(review_weeks_);
     review_priority_ = change.long_wait_review_priority.value_or(review_priority_);
     review_share_ = change.long_wait_review_share.value_or(review_share_);
+    max_wait_review_weeks_ = change.max_wait_review_weeks.value_or(max_wait_review_weeks_);
+    max_wait_review_priority_ = change.max_wait_review_priority.value_or(max_wait_review_priority_);
     out_of_turn_share_ = change.out_of_turn_share.value_or(out_of_turn_share_);
     rebook_priority_ = change.cancellation_rebook_priority.value_or(rebook_priority_);
     if (change.change_pooling) {
@@ -329,12 +333,17 @@ void WaitingLists::deferral_ends(std::uint32_t id, double now) {
 }
 
 void WaitingLists::daily_reviews(double now) {
-    const double weeks = review_weeks_;
+    // The maximum-wait standard's reviews reach every patient, whatever a long-wait review made
+    // of them; then the long-wait reviews, which may pass a patient over for good.
+    review_long_waiters(now, max_wait_review_weeks_, max_wait_review_priority_, 1.0, false);
+    review_long_waiters(now, review_weeks_, review_priority_, review_share_, true);
+}
+
+void WaitingLists::review_long_waiters(double now, double weeks, std::uint32_t review_priority,
+                                       double share, bool once) {
     if (!(weeks > 0.0)) {
         return;
     }
-    const std::uint32_t review_priority = review_priority_;
-    const double share = review_share_;
     const double reviewed_before = now - 7.0 * weeks;
     std::vector<std::uint32_t>& due = review_scratch_;
     for (std::size_t i = 0; i < queues_.size(); ++i) {
@@ -346,7 +355,7 @@ void WaitingLists::daily_reviews(double now) {
         for (std::size_t k = 0; k < queue.size(); ++k) {
             const auto& entry = queue.entry_at(k);
             if (entry.priority > review_priority && entry.since <= reviewed_before &&
-                !w_.pathways[entry.item].has(Pathway::review_passed_over)) {
+                !(once && w_.pathways[entry.item].has(Pathway::review_passed_over))) {
                 due.push_back(entry.item);
             }
         }

@@ -59,6 +59,9 @@ class WaitingLists {
     // policy.long_wait_review_priority or better with probability
     // policy.long_wait_review_share; the others stay in their class (checked once a day; all
     // three can change by date in policy_changes, as can the share of offers out of turn).
+    // Before them, reviews against a maximum-wait standard: a patient who has waited
+    // policy.max_wait_review_weeks is booked at policy.max_wait_review_priority or better, every
+    // such patient (both dated too).
     void daily_reviews(double now);
 
     // The priority (or better) an on-the-day cancellation is rebooked at, as policy stands.
@@ -77,6 +80,10 @@ class WaitingLists {
     [[nodiscard]] std::size_t memory_bytes() const;
 
   private:
+    // Books every admitted patient waiting `weeks` or more at `priority` or better, each with
+    // probability `share`; with `once`, a patient passed over is marked and never reviewed again.
+    void review_long_waiters(double now, double weeks, std::uint32_t priority, double share,
+                             bool once);
     // The patient the next offer on `list` goes to, taken off the list (in turn, or out of turn).
     std::uint32_t take_for_offer(std::size_t list);
     // Moves every patient waiting in `specialty` onto its shared lists (pooled) or back to their
@@ -99,6 +106,8 @@ class WaitingLists {
     double review_weeks_ = 0.0;
     std::uint32_t review_priority_ = 3;
     double review_share_ = 1.0;
+    double max_wait_review_weeks_ = 0.0;
+    std::uint32_t max_wait_review_priority_ = 2;
     double out_of_turn_share_ = 0.0;
     std::uint32_t rebook_priority_ = 2;
     [[nodiscard]] bool never_removed(const Pathway& pathway) const;

@@ -337,6 +337,14 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
            "again.",
            "assumption: 1 (docs/sources.md §15; the hindcast cannot identify it, "
            "docs/hindcast.md)");
+    number(d, "policy.max_wait_review_weeks", TomlValue(0.0), 0.0, 520.0, "weeks",
+           "Reviews against a maximum-wait standard (as the 52-week standard and its sanctions "
+           "were in 2019/20): every patient on an admitted list who has waited this long is "
+           "booked at max_wait_review_priority or better (0: none).",
+           kCalibrated);
+    d.add(c::integer_param("policy.max_wait_review_priority", TomlValue(2), 1.0, 4.0, "",
+                           "The priority a maximum-wait review books at (or better).",
+                           kAssumption));
     number(d, "policy.out_of_turn_share", TomlValue(0.0), 0.0, 1.0, "",
            "Share of offers (first appointments, operations) made out of turn: to a patient "
            "drawn at random from the list who is in the same class as the next patient in turn "
@@ -360,6 +368,12 @@ void add_dna_and_policy(c::ParameterDictionary& d) {
     d.add(c::optional(c::number_param("policy_changes[].long_wait_review_share", TomlValue(), 0.0,
                                       1.0, "", "New share of long waiters a review books sooner.",
                                       kScenario)));
+    d.add(c::optional(c::number_param("policy_changes[].max_wait_review_weeks", TomlValue(), 0.0,
+                                      520.0, "weeks",
+                                      "New maximum-wait review threshold (0: none).", kScenario)));
+    d.add(c::optional(c::integer_param("policy_changes[].max_wait_review_priority", TomlValue(),
+                                       1.0, 4.0, "", "New priority a maximum-wait review books at.",
+                                       kScenario)));
     d.add(c::optional(
         c::integer_param("policy_changes[].cancellation_rebook_priority", TomlValue(), 1.0, 4.0, "",
                          "New priority (or better) a cancellation is rebooked at.", kScenario)));

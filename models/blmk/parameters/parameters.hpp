@@ -242,6 +242,10 @@ struct PolicyParams {
     // The share of patients reaching the review threshold whom the review books sooner; the
     // others stay in their class and are not reviewed again.
     double long_wait_review_share = 1.0;
+    // Reviews against a maximum-wait standard: a patient on an admitted list who has waited this
+    // long is booked at `max_wait_review_priority` or better, every one (0: none).
+    double max_wait_review_weeks = 0.0;
+    std::uint32_t max_wait_review_priority = 2;
     // Offers of a first appointment or an operation that go to a patient drawn from anywhere in
     // the next patient's class instead of to the longest waiter (0: strictly in turn).
     double out_of_turn_share = 0.0;
@@ -313,6 +317,8 @@ struct PolicyChange {
     std::optional<double> long_wait_review_weeks;
     std::optional<std::uint32_t> long_wait_review_priority;
     std::optional<double> long_wait_review_share;
+    std::optional<double> max_wait_review_weeks;
+    std::optional<std::uint32_t> max_wait_review_priority;
     std::optional<double> out_of_turn_share;
     std::optional<std::uint32_t> cancellation_rebook_priority;
 };

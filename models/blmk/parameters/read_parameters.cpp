@@ -390,6 +390,9 @@ class Reader {
         p_.policy.long_wait_review_priority =
             static_cast<std::uint32_t>(policy.integer("long_wait_review_priority"));
         p_.policy.long_wait_review_share = policy.number("long_wait_review_share");
+        p_.policy.max_wait_review_weeks = policy.number("max_wait_review_weeks");
+        p_.policy.max_wait_review_priority =
+            static_cast<std::uint32_t>(policy.integer("max_wait_review_priority"));
         p_.policy.out_of_turn_share = policy.number("out_of_turn_share");
         for (ConfigNode& node : root_.table_array("policy_changes")) {
             PolicyChange change;
@@ -414,6 +417,13 @@ class Reader {
             }
             if (node.has("long_wait_review_share")) {
                 change.long_wait_review_share = node.number("long_wait_review_share");
+            }
+            if (node.has("max_wait_review_weeks")) {
+                change.max_wait_review_weeks = node.number("max_wait_review_weeks");
+            }
+            if (node.has("max_wait_review_priority")) {
+                change.max_wait_review_priority =
+                    static_cast<std::uint32_t>(node.integer("max_wait_review_priority"));
             }
             if (node.has("cancellation_rebook_priority")) {
                 change.cancellation_rebook_priority =
