@@ -1,5 +1,5 @@
 // The calibrated BLMK model (configs/blmk.toml) against the figures it was calibrated to, over
-// the baseline year April 2019 to March 2020 (tests/data/blmk/blmk_2019.toml, 6 replications).
+// the baseline year April 2019 to March 2020 (tests/data/blmk/blmk_2019.toml, 10 replications).
 //
 // Each target is stated with its source and a tolerance; the check is on the mean over the
 // replications, and the spread between replications must be small against the tolerance (4
