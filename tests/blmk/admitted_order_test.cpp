@@ -190,13 +190,10 @@ TEST(AdmittedList, OutOfTurnOffersSpreadTheWaitsNotTheList) {
     }
 }
 
-// Long-wait reviews that reach a share q of the patients crossing the threshold. One clinic's
-// initial list of 1,000 day-case patients, all P4 and all waiting 18 to 52 weeks, with no
-// capacity, referrals or removals; reviews at 10 weeks book at P1. On the first day every
-// patient is reviewed: the P1 count is binomial (1,000, q). Those passed over are never reviewed
-// again, so 100 days later the P1 count is exactly the same in every replication.
-TEST(AdmittedList, LongWaitReviewsReachTheirShareOnce) {
-    const std::string initial_list = R"(
+// One clinic's initial list of 1,000 day-case patients, all P4, in the wait bands
+// `band_shares` (a TOML array), with no referrals (one_clinic.toml has no capacity or removals).
+std::string p4_day_case_list(const std::string& band_shares) {
+    return R"(
 [specialties.surgery]
 referrals_per_1000 = [0.0, 0.0, 0.0]
 priority_mix = [0.0, 0.0, 0.0, 1.0]
@@ -205,11 +202,21 @@ priority_mix = [0.0, 0.0, 0.0, 1.0]
 total = 1000
 hospital_shares = { general = 1.0 }
 specialty_shares = { surgery = 1.0 }
-band_shares = [0.0, 1.0, 0.0, 0.0, 0.0]
+band_shares = )" +
+           band_shares +
+           R"(
 admitted_share_by_band = [1.0, 1.0, 1.0, 1.0, 1.0]
 diagnostics_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
 follow_up_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
+)";
+}
 
+// Long-wait reviews that reach a share q of the patients crossing the threshold. The list of
+// p4_day_case_list, all waiting 18 to 52 weeks; reviews at 10 weeks book at P1. On the first day
+// every patient is reviewed: the P1 count is binomial (1,000, q). Those passed over are never
+// reviewed again, so 100 days later the P1 count is exactly the same in every replication.
+TEST(AdmittedList, LongWaitReviewsReachTheirShareOnce) {
+    const std::string initial_list = p4_day_case_list("[0.0, 1.0, 0.0, 0.0, 0.0]") + R"(
 [policy]
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 1
@@ -250,29 +257,17 @@ long_wait_review_priority = 1
 }
 
 // Reviews against a maximum-wait standard reach every patient, including those a long-wait review
-// passed over, and stop when a policy change ends them. One clinic's initial list of 1,000 P4
-// day-case patients waiting 0 to 18 weeks at the start, with no capacity, referrals or removals.
+// passed over, and stop when a policy change ends them. The list of p4_day_case_list, waiting 0
+// to 18 weeks at the start.
 // Long-wait reviews at 5 weeks pass everyone over (share 0); maximum-wait reviews at 10 weeks
 // book at P2 until day 30 (1 May 2019). So 100 days in, a patient who had waited 10 weeks by day
 // 29 is P2 and one who had not by day 30 is still P4 (reviews run once a day).
 TEST(AdmittedList, MaxWaitReviewsReachEveryPatientUntilTheyEnd) {
-    const sim::LoadedScenario loaded = load("one_clinic.toml", R"(
+    const sim::LoadedScenario loaded =
+        load("one_clinic.toml", p4_day_case_list("[1.0, 0.0, 0.0, 0.0, 0.0]") + R"(
 [run]
 warmup_days = 0
 replications = 4
-
-[specialties.surgery]
-referrals_per_1000 = [0.0, 0.0, 0.0]
-priority_mix = [0.0, 0.0, 0.0, 1.0]
-
-[initial_list]
-total = 1000
-hospital_shares = { general = 1.0 }
-specialty_shares = { surgery = 1.0 }
-band_shares = [1.0, 0.0, 0.0, 0.0, 0.0]
-admitted_share_by_band = [1.0, 1.0, 1.0, 1.0, 1.0]
-diagnostics_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
-follow_up_share_by_band = [0.0, 0.0, 0.0, 0.0, 0.0]
 
 [policy]
 long_wait_review_weeks = 5.0
