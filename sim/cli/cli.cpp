@@ -262,6 +262,11 @@ BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& option
         writer->commit(report);
         checkpoint.remove();
         return report;
+    } catch (const OutputTakenError&) {
+        // Another run published this results file first: these results are refused, so their
+        // checkpoint is not left to be resumed into (or to block) that run's file.
+        checkpoint.remove();
+        throw;
     } catch (const BatchCancelled&) {
         if (checkpoint.finished().empty()) {
             checkpoint.remove();

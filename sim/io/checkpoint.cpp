@@ -73,12 +73,15 @@ Checkpoint::~Checkpoint() {
 }
 
 Checkpoint Checkpoint::start(const std::string& path, const std::string& identity) {
-    if (std::filesystem::exists(path)) {
+    // Created exclusively ("x": O_EXCL), so that two runs given one output never share, truncate
+    // or interleave one checkpoint: the second is refused here, before it computes anything.
+    std::FILE* file = std::fopen(path.c_str(), "wb+x");
+    if (file == nullptr && errno == EEXIST) {
         throw IoError("checkpoint '" + path +
-                      "' already exists: it holds finished replications of an interrupted "
-                      "batch; finish that batch with --resume, or delete the checkpoint");
+                      "' already exists: another run is writing the same results file, or an "
+                      "interrupted batch left it (finish that batch with --resume, or delete "
+                      "the checkpoint)");
     }
-    std::FILE* file = std::fopen(path.c_str(), "wb+");
     if (file == nullptr) {
         throw IoError("cannot create checkpoint '" + path + "': " + system_error_text());
     }

@@ -26,7 +26,8 @@ class Checkpoint {
         std::uint64_t size = 0;
     };
 
-    // Starts a checkpoint at `path`; refuses to replace an existing one (it holds finished work).
+    // Starts a checkpoint at `path`, created exclusively; refuses an existing one (it holds
+    // finished work, or another run is using it).
     static Checkpoint start(const std::string& path, const std::string& identity);
     // Reopens the checkpoint at `path`; refuses one written by another batch.
     static Checkpoint reopen(const std::string& path, const std::string& identity);

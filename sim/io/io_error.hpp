@@ -10,4 +10,11 @@ class IoError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A results file that another run created under the same name while this one ran: this run's
+// results are refused, and nothing it wrote for them is worth keeping.
+class OutputTakenError : public IoError {
+  public:
+    using IoError::IoError;
+};
+
 }  // namespace icsflow::sim

@@ -38,8 +38,16 @@ std::string refused_kind(const struct stat& status) {
     return "";
 }
 
-// Throws unless `path` is absent or a regular file (and, with `refuse`, absent).
-void check_target(const std::string& path, OverwritePolicy policy) {
+std::string taken_message(const std::string& path) {
+    return "'" + path +
+           "' was created by another run while this one ran; it is kept, and these results are "
+           "not written (give another -o)";
+}
+
+// Throws unless `path` is absent or a regular file (and, with `refuse`, absent). When
+// `publishing` (the run is over), a file that exists now was made by another run meanwhile:
+// OutputTakenError.
+void check_target(const std::string& path, OverwritePolicy policy, bool publishing) {
     struct stat status {};
     if (::lstat(path.c_str(), &status) != 0) {
         if (errno == ENOENT) {
@@ -53,6 +61,9 @@ void check_target(const std::string& path, OverwritePolicy policy) {
                       "; a results file must be a regular file (give another -o)");
     }
     if (policy == OverwritePolicy::refuse) {
+        if (publishing) {
+            throw OutputTakenError(taken_message(path));
+        }
         throw IoError("'" + path + "' already exists; give another -o, or --force to replace it");
     }
 }
@@ -86,7 +97,7 @@ void prepare_output_path(const std::string& path, OverwritePolicy policy) {
                           "': " + error.message());
         }
     }
-    check_target(path, policy);
+    check_target(path, policy, false);
 }
 
 std::string temporary_path_for(const std::string& path) {
@@ -98,7 +109,7 @@ std::string temporary_path_for(const std::string& path) {
 
 void publish_results_file(const std::string& temporary, const std::string& path,
                           OverwritePolicy policy) {
-    check_target(path, policy);
+    check_target(path, policy, true);
     if (policy == OverwritePolicy::replace) {
         if (std::rename(temporary.c_str(), path.c_str()) != 0) {
             throw IoError("cannot rename '" + temporary + "' to '" + path +
@@ -119,9 +130,7 @@ void publish_results_file(const std::string& temporary, const std::string& path,
         }
     }
     if (errno == EEXIST) {
-        throw IoError("'" + path +
-                      "' was created by another run while this one ran; it is kept, and these "
-                      "results are not written (give another -o)");
+        throw OutputTakenError(taken_message(path));
     }
     throw IoError("cannot rename '" + temporary + "' to '" + path + "': " + std::strerror(errno));
 }

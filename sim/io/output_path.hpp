@@ -24,8 +24,8 @@ void prepare_output_path(const std::string& path, OverwritePolicy policy);
 [[nodiscard]] std::string temporary_path_for(const std::string& path);
 
 // Moves the finished `temporary` file to `path` in one step. With `refuse`, a file that appeared
-// at `path` meanwhile (another run finished first) is never replaced: IoError instead, and the
-// caller still owns `temporary`. With `replace`, only a regular file is replaced.
+// at `path` meanwhile (another run finished first) is never replaced: OutputTakenError instead,
+// and the caller still owns `temporary`. With `replace`, only a regular file is replaced.
 void publish_results_file(const std::string& temporary, const std::string& path,
                           OverwritePolicy policy);
 

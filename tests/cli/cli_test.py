@@ -260,7 +260,8 @@ def check_run_concurrent_same_output(icsflow, args, tmp):
     """Two runs started at once on one output path, with HDF5's file locking and without it
     (HDF5_USE_FILE_LOCKING=FALSE, as on cluster file systems): one writes the file and says so,
     the other is refused (exit 4) and leaves it alone; the file holds the results of the run that
-    reported success; no partial file is left."""
+    reported success; no partial file and no checkpoint is left (the two never share one: it is
+    created exclusively, and the refused run's is removed)."""
     for locking in ("TRUE", "FALSE"):
         output = os.path.join(tmp, f"shared-{locking}.h5")
         env = dict(os.environ, HDF5_USE_FILE_LOCKING=locking)
@@ -281,6 +282,8 @@ def check_run_concurrent_same_output(icsflow, args, tmp):
                "already exists" in outcomes[loser][2],
                "the refused run does not say why")
         expect(partial_files(tmp) == [], f"partial files left: {partial_files(tmp)}")
+        checkpoints = [name for name in os.listdir(tmp) if name.endswith(".checkpoint")]
+        expect(checkpoints == [], f"checkpoints left: {checkpoints}")
 
 
 def check_run_output_rules(icsflow, args, tmp):
