@@ -252,8 +252,8 @@ TEST(DatedLevers, BookingPracticeChangesByDate) {
     // Reviews, offers out of turn and the rebooking priority set by a policy change in force
     // from before the run are exactly the undated values (same random numbers, same results);
     // set from a date, they leave every month before it as it was and change the waits after.
-    const std::string undated = R"(
-[policy]
+    // The same keys, undated in [policy] and dated in a policy change.
+    const std::string keys = R"(
 long_wait_review_weeks = 10.0
 long_wait_review_priority = 2
 long_wait_review_share = 0.5
@@ -262,20 +262,9 @@ max_wait_review_priority = 1
 out_of_turn_share = 0.5
 cancellation_rebook_priority = 1
 )";
-    const auto dated = [](const std::string& from) {
-        return R"(
-[[append.policy_changes]]
-label = "booking practice"
-from = )" + from +
-               R"(
-long_wait_review_weeks = 10.0
-long_wait_review_priority = 2
-long_wait_review_share = 0.5
-max_wait_review_weeks = 8.0
-max_wait_review_priority = 1
-out_of_turn_share = 0.5
-cancellation_rebook_priority = 1
-)";
+    const std::string undated = "\n[policy]" + keys;
+    const auto dated = [&keys](const std::string& from) {
+        return "\n[[append.policy_changes]]\nlabel = \"booking practice\"\nfrom = " + from + keys;
     };
     const Batch plain(load("small_system.toml"));
     const Batch practice(load("small_system.toml", undated));

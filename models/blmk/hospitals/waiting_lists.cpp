@@ -70,14 +70,8 @@ WaitingLists::WaitingLists(World& world)
       pooled_(world.p.specialties.size(), false),
       removals_(world.stream("lists/removals")),
       reviews_(world.stream("lists/reviews")),
-      initial_(world.stream("lists/initial")) {
-    review_weeks_ = w_.p.policy.long_wait_review_weeks;
-    review_priority_ = w_.p.policy.long_wait_review_priority;
-    review_share_ = w_.p.policy.long_wait_review_share;
-    max_wait_review_weeks_ = w_.p.policy.max_wait_review_weeks;
-    max_wait_review_priority_ = w_.p.policy.max_wait_review_priority;
-    out_of_turn_share_ = w_.p.policy.out_of_turn_share;
-    rebook_priority_ = w_.p.policy.cancellation_rebook_priority;
+      initial_(world.stream("lists/initial")),
+      practice_(world.p.policy.practice) {
     for (const std::uint32_t s : w_.p.policy.pooled_specialties) {
         pooled_[s] = true;
     }
@@ -173,7 +167,7 @@ std::uint32_t WaitingLists::take(std::size_t list) {
 }
 
 std::uint32_t WaitingLists::take_for_offer(std::size_t list) {
-    const double share = out_of_turn_share_;
+    const double share = practice_.out_of_turn_share;
     if (!(share > 0.0)) {
         return take(list);
     }
@@ -220,13 +214,17 @@ void WaitingLists::leave(std::uint32_t id) {
 }
 
 void WaitingLists::change_policy(const PolicyChange& change) {
-    review_weeks_ = change.long_wait_review_weeks.value_or(review_weeks_);
-    review_priority_ = change.long_wait_review_priority.value_or(review_priority_);
-    review_share_ = change.long_wait_review_share.value_or(review_share_);
-    max_wait_review_weeks_ = change.max_wait_review_weeks.value_or(max_wait_review_weeks_);
-    max_wait_review_priority_ = change.max_wait_review_priority.value_or(max_wait_review_priority_);
-    out_of_turn_share_ = change.out_of_turn_share.value_or(out_of_turn_share_);
-    rebook_priority_ = change.cancellation_rebook_priority.value_or(rebook_priority_);
+    BookingPractice& p = practice_;
+    p.long_wait_review_weeks = change.long_wait_review_weeks.value_or(p.long_wait_review_weeks);
+    p.long_wait_review_priority =
+        change.long_wait_review_priority.value_or(p.long_wait_review_priority);
+    p.long_wait_review_share = change.long_wait_review_share.value_or(p.long_wait_review_share);
+    p.max_wait_review_weeks = change.max_wait_review_weeks.value_or(p.max_wait_review_weeks);
+    p.max_wait_review_priority =
+        change.max_wait_review_priority.value_or(p.max_wait_review_priority);
+    p.out_of_turn_share = change.out_of_turn_share.value_or(p.out_of_turn_share);
+    p.cancellation_rebook_priority =
+        change.cancellation_rebook_priority.value_or(p.cancellation_rebook_priority);
     if (change.change_pooling) {
         std::vector<bool> pooled(specialties_, false);
         for (const std::uint32_t s : change.pooled_specialties) {
@@ -335,8 +333,10 @@ void WaitingLists::deferral_ends(std::uint32_t id, double now) {
 void WaitingLists::daily_reviews(double now) {
     // The maximum-wait standard's reviews reach every patient, whatever a long-wait review made
     // of them; then the long-wait reviews, which may pass a patient over for good.
-    review_long_waiters(now, max_wait_review_weeks_, max_wait_review_priority_, 1.0, false);
-    review_long_waiters(now, review_weeks_, review_priority_, review_share_, true);
+    const BookingPractice& p = practice_;
+    review_long_waiters(now, p.max_wait_review_weeks, p.max_wait_review_priority, 1.0, false);
+    review_long_waiters(now, p.long_wait_review_weeks, p.long_wait_review_priority,
+                        p.long_wait_review_share, true);
 }
 
 void WaitingLists::review_long_waiters(double now, double weeks, std::uint32_t review_priority,

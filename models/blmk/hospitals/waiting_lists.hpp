@@ -65,7 +65,9 @@ class WaitingLists {
     void daily_reviews(double now);
 
     // The priority (or better) an on-the-day cancellation is rebooked at, as policy stands.
-    [[nodiscard]] std::uint32_t cancellation_rebook_priority() const { return rebook_priority_; }
+    [[nodiscard]] std::uint32_t cancellation_rebook_priority() const {
+        return practice_.cancellation_rebook_priority;
+    }
 
     // A booking policy change: lists re-ordered under the new discipline, and specialties pooled
     // or unpooled (their waiting patients moved onto the shared lists or back).
@@ -102,22 +104,15 @@ class WaitingLists {
     std::vector<std::uint8_t> list_stage_;  // the stage of each list
     std::size_t diagnostic_base_ = 0;
     std::vector<bool> pooled_;
-    // Booking practice in force (policy.*, then policy_changes).
-    double review_weeks_ = 0.0;
-    std::uint32_t review_priority_ = 3;
-    double review_share_ = 1.0;
-    double max_wait_review_weeks_ = 0.0;
-    std::uint32_t max_wait_review_priority_ = 2;
-    double out_of_turn_share_ = 0.0;
-    std::uint32_t rebook_priority_ = 2;
     [[nodiscard]] bool never_removed(const Pathway& pathway) const;
 
     sim::RandomStream removals_;
     sim::RandomStream reviews_;  // one uniform per review, when it reaches only a share
     sim::RandomStream initial_;
-    std::vector<sim::RandomStream> offers_;
-    std::vector<sim::RandomStream> turns_;  // by RTT list: two uniforms per offer when out of turn
-    std::vector<std::uint32_t> review_scratch_;  // by list: one uniform per offer, one per deferral
+    BookingPractice practice_;               // in force: policy.*, then policy_changes
+    std::vector<sim::RandomStream> offers_;  // by list: one uniform per offer, one per deferral
+    std::vector<sim::RandomStream> turns_;   // by RTT list: two uniforms per offer when out of turn
+    std::vector<std::uint32_t> review_scratch_;
     std::array<std::uint64_t, kStages> joined_{};
     std::array<std::uint64_t, kStages> left_{};
 };

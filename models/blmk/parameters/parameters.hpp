@@ -229,10 +229,9 @@ struct UncertaintyParams {
     double capacity_delivery_sd = 0.0;
 };
 
-struct PolicyParams {
-    sim::QueueDiscipline outpatient_order = sim::QueueDiscipline::priority_then_longest_wait;
-    sim::QueueDiscipline admitted_order = sim::QueueDiscipline::priority_then_longest_wait;
-    std::vector<std::uint32_t> pooled_specialties;   // one BLMK-wide list per pooled specialty
+// How lists are booked beyond their order: the values in force change by date
+// (PolicyChange), and the waiting lists hold the current ones.
+struct BookingPractice {
     std::uint32_t cancellation_rebook_priority = 2;  // an on-the-day cancellation is rebooked at
                                                      // this priority or better
     // A patient on an admitted list who has waited this long is reviewed and booked at
@@ -249,6 +248,13 @@ struct PolicyParams {
     // Offers of a first appointment or an operation that go to a patient drawn from anywhere in
     // the next patient's class instead of to the longest waiter (0: strictly in turn).
     double out_of_turn_share = 0.0;
+};
+
+struct PolicyParams {
+    sim::QueueDiscipline outpatient_order = sim::QueueDiscipline::priority_then_longest_wait;
+    sim::QueueDiscipline admitted_order = sim::QueueDiscipline::priority_then_longest_wait;
+    std::vector<std::uint32_t> pooled_specialties;  // one BLMK-wide list per pooled specialty
+    BookingPractice practice;
 };
 
 // Removals other than treatment, each by the mechanism that drives it, so that removals follow

@@ -384,16 +384,16 @@ class Reader {
             sim::queue_discipline_from_string(policy.string("admitted_order"));
         p_.policy.pooled_specialties =
             resolve_ids(policy, "pooled_specialties", specialty_ids_, "specialty");
-        p_.policy.cancellation_rebook_priority =
+        p_.policy.practice.cancellation_rebook_priority =
             static_cast<std::uint32_t>(policy.integer("cancellation_rebook_priority"));
-        p_.policy.long_wait_review_weeks = policy.number("long_wait_review_weeks");
-        p_.policy.long_wait_review_priority =
+        p_.policy.practice.long_wait_review_weeks = policy.number("long_wait_review_weeks");
+        p_.policy.practice.long_wait_review_priority =
             static_cast<std::uint32_t>(policy.integer("long_wait_review_priority"));
-        p_.policy.long_wait_review_share = policy.number("long_wait_review_share");
-        p_.policy.max_wait_review_weeks = policy.number("max_wait_review_weeks");
-        p_.policy.max_wait_review_priority =
+        p_.policy.practice.long_wait_review_share = policy.number("long_wait_review_share");
+        p_.policy.practice.max_wait_review_weeks = policy.number("max_wait_review_weeks");
+        p_.policy.practice.max_wait_review_priority =
             static_cast<std::uint32_t>(policy.integer("max_wait_review_priority"));
-        p_.policy.out_of_turn_share = policy.number("out_of_turn_share");
+        p_.policy.practice.out_of_turn_share = policy.number("out_of_turn_share");
         for (ConfigNode& node : root_.table_array("policy_changes")) {
             PolicyChange change;
             static_cast<void>(node.string("label"));
