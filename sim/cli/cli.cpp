@@ -126,9 +126,17 @@ std::string join_command_line(int argc, char** argv) {
     return text;
 }
 
+// Where an interrupted batch keeps its finished replications (`--resume` finishes it).
+constexpr std::string_view kCheckpointSuffix = ".checkpoint";
+
+std::string checkpoint_path(const std::string& output) {
+    return output + std::string(kCheckpointSuffix);
+}
+
 std::string default_output_path(const std::string& config_path) {
     const std::string stem = std::filesystem::path(config_path).stem().string();
-    return "results/" + stem + "-" + compact_utc_timestamp() + ".h5";
+    return unused_output_path("results/" + stem + "-" + compact_utc_timestamp(), ".h5",
+                              {kCheckpointSuffix});
 }
 
 // A summary that names a period (the month of a peak): its most frequent label, how often, and
@@ -207,11 +215,6 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
         }
         std::printf("%-60s %14.4g %14.3g\n", label.c_str(), m.mean(), half_width);
     }
-}
-
-// Where an interrupted batch keeps its finished replications (`--resume` finishes it).
-std::string checkpoint_path(const std::string& output) {
-    return output + ".checkpoint";
 }
 
 // The replications of the batch that `checkpoint` already holds, in order.
@@ -406,7 +409,8 @@ int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
             (std::filesystem::path(fit.config).parent_path() / (stem + "-fitted.toml")).string();
     }
     if (fit.results_path.empty()) {
-        fit.results_path = "results/" + stem + "-calibration-" + compact_utc_timestamp() + ".h5";
+        fit.results_path = unused_output_path(
+            "results/" + stem + "-calibration-" + compact_utc_timestamp(), ".h5");
     }
     calibration::calibrate(registry, fit, &g_interrupted);
     return kExitOk;
@@ -680,10 +684,11 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
                     begin = comma + 1;
                 }
                 if (seek_options.output.empty()) {
-                    seek_options.output =
+                    seek_options.output = unused_output_path(
                         "results/seek-" +
-                        std::filesystem::path(seek_options.config).stem().string() + "-" +
-                        compact_utc_timestamp() + ".json";
+                            std::filesystem::path(seek_options.config).stem().string() + "-" +
+                            compact_utc_timestamp(),
+                        ".json");
                 }
                 return command_seek(seek_options, registry);
             } catch (const std::invalid_argument& e) {

@@ -100,6 +100,28 @@ void prepare_output_path(const std::string& path, OverwritePolicy policy) {
     check_target(path, policy, false);
 }
 
+std::string unused_output_path(const std::string& base, std::string_view extension,
+                               std::initializer_list<std::string_view> companion_suffixes) {
+    const auto taken = [&](const std::string& candidate) {
+        std::error_code error;
+        if (std::filesystem::exists(std::filesystem::symlink_status(candidate, error))) {
+            return true;
+        }
+        for (const std::string_view suffix : companion_suffixes) {
+            if (std::filesystem::exists(
+                    std::filesystem::symlink_status(candidate + std::string(suffix), error))) {
+                return true;
+            }
+        }
+        return false;
+    };
+    std::string candidate = base + std::string(extension);
+    for (unsigned n = 2; taken(candidate); ++n) {
+        candidate = base + "-" + std::to_string(n) + std::string(extension);
+    }
+    return candidate;
+}
+
 std::string temporary_path_for(const std::string& path) {
     // A counter as well as the process: one process may write several files to one path (tests).
     static std::atomic<unsigned> counter{0};

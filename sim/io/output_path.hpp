@@ -1,6 +1,8 @@
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace icsflow::sim {
 
@@ -17,6 +19,16 @@ enum class OverwritePolicy {
 //  - missing parent directories are created.
 // Throws IoError naming the path and the rule it breaks.
 void prepare_output_path(const std::string& path, OverwritePolicy policy);
+
+// A name the program chooses for the user (`<directory>/<stem>-<UTC time>`): the first of
+// "<base><extension>", "<base>-2<extension>", "<base>-3<extension>", ... at which nothing exists,
+// nor anything at that name followed by one of `companion_suffixes` (a run's ".checkpoint").
+// Two runs started in the same second therefore get two files instead of the second being refused;
+// should both still pick one name at the same instant, the exclusive checkpoint or the refusing
+// publish stops the second (exit 4), so no result is lost or mixed.
+[[nodiscard]] std::string unused_output_path(
+    const std::string& base, std::string_view extension,
+    std::initializer_list<std::string_view> companion_suffixes = {});
 
 // A temporary name beside `path` that no other process can choose: "<path>.<host>-<pid>-<n>.part".
 // Two runs given the same output (on one machine or on several sharing a file system) therefore

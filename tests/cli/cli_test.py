@@ -172,7 +172,8 @@ def check_params_doc_current(icsflow, args, tmp):
 
 def check_run_default_output(icsflow, args, tmp):
     """Without -o, results go to results/<config name>-<UTC time>.h5 under the working directory,
-    and the summary line names the file."""
+    or to the next free <...>-2.h5, -3, ... when another run has that name; the summary line
+    names the file."""
     result = run(icsflow, ["run", args.config, "-r", "3", "--threads", "2", "--progress",
                            "none"], tmp)
     expect_exit(result, 0)
@@ -183,6 +184,32 @@ def check_run_default_output(icsflow, args, tmp):
            f"unexpected results files: {files}")
     expect(result.stdout.startswith(os.path.join("results", files[0]) + ": 3 replications"),
            "the summary does not name the file and the replications")
+
+    # A run started in a second whose name another run has taken (its results file, or only its
+    # checkpoint while it computes) is given the next free name instead of being refused. Every
+    # name of the next minute is taken, alternately by a results file and by a checkpoint.
+    start = int(time.time())
+    taken = set()
+    for second in range(start - 1, start + 60):
+        name = f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(second))}.h5"
+        taken.add(name)
+        placeholder = name if second % 2 == 0 else name + ".checkpoint"
+        with open(os.path.join(tmp, "results", placeholder), "w", encoding="utf-8"):
+            pass
+    before = set(os.listdir(os.path.join(tmp, "results")))
+    result = run(icsflow, ["run", args.config, "-r", "3", "--threads", "2", "--progress",
+                           "none"], tmp)
+    expect_exit(result, 0)
+    new = set(os.listdir(os.path.join(tmp, "results"))) - before
+    expect(len(new) == 1, f"expected one new results file, found {sorted(new)}")
+    made = new.pop()
+    expect(made.endswith("-2.h5") and made[:-len("-2.h5")] + ".h5" in taken,
+           f"{made} is not the taken name of its second with -2")
+    expect(result.stdout.startswith(os.path.join("results", made) + ": 3 replications"),
+           "the summary does not name the second file")
+    expect(all(os.path.getsize(os.path.join(tmp, "results", name)) == 0
+               for name in before if name not in files),
+           "a placeholder of another run was written to")
 
 
 def partial_files(directory):
