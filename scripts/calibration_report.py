@@ -34,6 +34,8 @@ SHOWN = [
     ("over_52_per_1000", "52+ weeks per 1,000", "{:.1f}", 1.0),
     ("median_wait", "Median wait (weeks)", "{:.1f}", 1.0),
     ("removal_rate", "Removals / last month's list", "{:.2f}%", 100.0),
+    ("p92_wait", "92nd-percentile wait (weeks)", "{:.1f}", 1.0),
+    ("over_104_per_1000", "104+ weeks per 1,000", "{:.2f}", 1.0),
 ]
 
 # What the hindcast must show (the acceptance criteria stated for it), checked on the stored
@@ -77,6 +79,10 @@ class Calibration:
     def series(self, kind, measure):
         return self.group[kind][measure][:]
 
+    def shown(self):
+        """The SHOWN measures this file has (older files lack the tail measures)."""
+        return [row for row in SHOWN if row[0] in self.group["observed"]]
+
     def window_of(self, t):
         for name, (a, b) in self.window.items():
             if a <= t <= b:
@@ -106,8 +112,9 @@ class Calibration:
 
 
 def chart(cal, path):
-    panels = SHOWN + [("stops", "Clock stops / 2019/20 mean", None, 1.0)]
-    fig, axes = plt.subplots(3, 2, figsize=(12, 11), sharex=True)
+    panels = cal.shown() + [("stops", "Clock stops / 2019/20 mean", None, 1.0)]
+    rows = (len(panels) + 1) // 2
+    fig, axes = plt.subplots(rows, 2, figsize=(12, 3.7 * rows), sharex=True)
     x = np.arange(len(cal.months))
     for ax, (measure, title, _, scale) in zip(axes.flat, panels):
         for name, colour in (("train", "#e8eef7"), ("test", "#fdf0e0")):
@@ -141,6 +148,8 @@ def chart(cal, path):
         else:
             ax.set_ylim(bottom=0)
         ax.legend(fontsize=7.5, loc="upper left", frameon=True, framealpha=0.9)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
     ticks = [t for t, m in enumerate(cal.months) if m.endswith(("-01", "-07"))]
     for ax in axes[-1]:
         ax.set_xticks(ticks)
@@ -256,13 +265,14 @@ def markdown(cal, image):
     lines.append("")
     lines.append("Model: mean [5th–95th percentile of runs]; England: published.")
     lines.append("")
+    shown = cal.shown()
     header = "| month | window | " + " | ".join(f"{title}: model | England"
-                                                  for _, title, _, _ in SHOWN) + " |"
+                                                  for _, title, _, _ in shown) + " |"
     lines.append(header)
-    lines.append("|" + "---|" * (2 + 2 * len(SHOWN)))
+    lines.append("|" + "---|" * (2 + 2 * len(shown)))
     for t, month in enumerate(cal.months):
         cells = [month, cal.window_of(t)]
-        for measure, _, form, scale in SHOWN:
+        for measure, _, form, scale in shown:
             m = scale * cal.series("model_mean", measure)[t]
             lo = scale * cal.series("model_p05", measure)[t]
             hi = scale * cal.series("model_p95", measure)[t]

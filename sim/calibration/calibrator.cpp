@@ -112,7 +112,19 @@ class Problem {
                 "months the fit never sees");
         }
         for (const std::string& name : options.objective_measures) {
-            objective_.push_back(measure_index(name, "--measures"));
+            const std::size_t m = measure_index(name, "--measures");
+            if (scorable_in_training(m)) {
+                objective_.push_back(m);
+            } else if (options.objective_measures_named) {
+                throw std::invalid_argument("--measures: '" + name + "' " + unscorable_reason(m));
+            } else {
+                std::printf("calibrate: '%s' is not fitted to: it %s\n", name.c_str(),
+                            unscorable_reason(m).c_str());
+            }
+        }
+        if (objective_.empty()) {
+            throw std::invalid_argument(
+                "--measures: none of the measures can be scored in the training months");
         }
         std::istringstream resolved_text(loaded_.resolved_text);
         resolved_ =
@@ -128,6 +140,14 @@ class Problem {
     [[nodiscard]] const std::vector<std::string>& labels() const { return labels_; }
     [[nodiscard]] const CalibrationSupport& support() const { return *support_; }
     [[nodiscard]] const MeasureValues& observed() const { return observed_; }
+    // The measures the objective is made of (those asked for that the training months can score).
+    [[nodiscard]] std::vector<std::string> objective_measure_names() const {
+        std::vector<std::string> names;
+        for (const std::size_t m : objective_) {
+            names.push_back(support_->measures[m].name);
+        }
+        return names;
+    }
     [[nodiscard]] const MonthlyTable& observed_table() const { return observed_table_; }
     [[nodiscard]] const MeasureAnchor& anchor() const { return anchor_; }
     [[nodiscard]] std::pair<long, long> train() const { return train_; }
@@ -227,6 +247,28 @@ class Problem {
             return kNaN;
         }
         return (model - observed) / observed;
+    }
+
+    // Whether the measure can be scored in a training month: an observed value there, and for a
+    // relative error one at or above its minimum.
+    [[nodiscard]] bool scorable_in_training(std::size_t m) const {
+        for (long t = train_.first; t <= train_.second; ++t) {
+            const double observed = observed_[m][static_cast<std::size_t>(t)];
+            if (std::isfinite(error(m, observed, observed))) {
+                return true;
+            }
+        }
+        return false;
+    }
+    [[nodiscard]] std::string unscorable_reason(std::size_t m) const {
+        const MonthlyMeasure& measure = support_->measures[m];
+        return "has no observation in " + options_.observed +
+               " that can be scored in the training months " + options_.train.from + " to " +
+               options_.train.to +
+               (measure.min_observed > 0.0
+                    ? " (a relative error is scored only where at least " +
+                          format_number(measure.min_observed) + " is observed)"
+                    : "");
     }
 
     [[nodiscard]] double scaled_error(std::size_t m, double model, double observed) const {
@@ -672,7 +714,7 @@ void write_calibration_group(const std::string& path, Problem& problem,
     group.set_attribute("test_from", problem.labels()[static_cast<std::size_t>(test.first)]);
     group.set_attribute("test_to", problem.labels()[static_cast<std::size_t>(test.second)]);
     group.set_attribute("reference_month", options.reference_month);
-    group.set_attribute("objective_measures", options.objective_measures);
+    group.set_attribute("objective_measures", problem.objective_measure_names());
     group.set_attribute("objective_initial", outcome.objective_initial);
     group.set_attribute("objective_final", outcome.objective_final);
     group.set_attribute("evaluations", static_cast<std::int64_t>(outcome.evaluations));

@@ -53,6 +53,9 @@ struct CalibrationOptions {
         "2020-02";  // ratios are taken to it (flows: to the months up to it)
     std::vector<std::string> objective_measures{"list_ratio", "within_18_weeks", "over_52_per_1000",
                                                 "median_wait"};
+    // Whether the user named the measures (`--measures`): then one that cannot be scored in any
+    // training month is an error; a default one is left out of the objective with a note.
+    bool objective_measures_named = false;
     std::uint64_t replications = 8;          // per evaluation
     std::uint64_t report_replications = 40;  // the final run written to the results file
     std::optional<std::uint64_t> seed;

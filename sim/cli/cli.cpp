@@ -402,6 +402,7 @@ int command_calibrate(CalibrateOptions options, const ModelRegistry& registry,
     fit.test = calibration::parse_window(options.test, "--test");
     if (!options.measures.empty()) {
         fit.objective_measures = split_list(options.measures);
+        fit.objective_measures_named = true;
     }
     const std::string stem = std::filesystem::path(fit.config).stem().string();
     if (fit.overlay_path.empty()) {

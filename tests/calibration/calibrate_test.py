@@ -129,9 +129,17 @@ def check_fits_monthly_lever(icsflow, config, tmp):
                            "-o", os.path.join(tmp, "fitted.toml"),
                            "--results", os.path.join(tmp, "fitted.h5")], tmp)
     expect(result.returncode == 0, "calibrate failed")
+    # The small system has fewer than 5 52+ week waiters per 1,000 in every training month, too
+    # few for a relative error: that default measure is left out of the objective, and said so.
+    expect("'over_52_per_1000' is not fitted to" in result.stdout,
+           "calibrate does not say that it left out the 52-week measure")
     with h5py.File(os.path.join(tmp, "fitted.h5"), "r") as f:
         months = [m.decode() for m in f["axes/month_label"][:]]
         got = f["calibration/levers/drivers.capacity.theatres.monthly"][:]
+        used = [m.decode() if isinstance(m, bytes) else m
+                for m in f["calibration"].attrs["objective_measures"]]
+    expect(used == ["list_ratio", "within_18_weeks", "median_wait"],
+           f"the results record the objective's measures as {used}")
     first = months.index("2019-10")
     for k, value in enumerate(lever):
         print(f"  {months[first + k]}: truth {value}, fitted {got[first + k]:.3f}")
@@ -141,8 +149,8 @@ def check_fits_monthly_lever(icsflow, config, tmp):
 
 def check_errors(icsflow, config, tmp):
     """Unknown parameter, unknown lever, bad or overlapping windows, a window outside the run or
-    the observations, a column the observations lack, a malformed observation: exit 2, and the
-    message names what is wrong."""
+    the observations, a column the observations lack, a measure to fit that has no observation in
+    the training months, a malformed observation: exit 2, and the message names what is wrong."""
     good = os.path.join(tmp, "observed.csv")
     months = [f"2019-{m:02d}" for m in range(4, 13)] + [f"2020-{m:02d}" for m in range(1, 4)]
     header = ["month", "total_waiting", "within18", "gt52", "median_wk", "admitted_completed",
@@ -171,6 +179,9 @@ def check_errors(icsflow, config, tmp):
         (["--observed", good, "--fit-monthly", "removals.at_booking=admitted_ratio"],
          "removals.at_booking"),
         (["--observed", good, "--measures", "list_ratio,happiness"], "happiness"),
+        # A measure the table cannot score in the training months (it has no gt104 column).
+        (["--observed", good, "--measures", "list_ratio,over_104_per_1000"],
+         "'over_104_per_1000' has no observation"),
         (["--observed", good, "--train", "2019-13:2019-12"], "2019-13"),
         (["--observed", good, "--train", "2019-10:2019-05"], "before"),
         (["--observed", good, "--test", "2019-12:2020-03"], "overlap"),
