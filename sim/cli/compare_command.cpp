@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/io/results_info.hpp"
+
 namespace icsflow::sim {
 
 namespace {
@@ -227,6 +229,7 @@ void command_compare(const CompareOptions& options, std::ostream& out) {
     std::vector<StoredResults> files;
     std::vector<std::string> labels = options.labels;
     for (const std::string& path : options.files) {
+        screen_results_file(path, [](const std::string& p) { (void)read_results(p); });
         files.push_back(read_results(path));
         if (labels.size() < files.size()) {
             labels.push_back(std::filesystem::path(path).stem().string());

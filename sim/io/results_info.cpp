@@ -140,4 +140,17 @@ void describe_results_file_contained(const std::string& path, std::ostream& out,
     out << text;
 }
 
+void screen_results_file(const std::string& path,
+                         const std::function<void(const std::string&)>& read,
+                         const Containment& limits) {
+    const std::string what = "cannot read results file '" + path + "'";
+    try {
+        (void)run_contained([&path, &read](std::ostream&) { read(path); }, what, limits);
+    } catch (const IoError& e) {
+        const std::string message = e.what();
+        throw IoError(message.find("'" + path + "'") != std::string::npos ? message
+                                                                          : what + ": " + message);
+    }
+}
+
 }  // namespace icsflow::sim

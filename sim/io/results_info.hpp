@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -33,5 +34,17 @@ void describe_results_file(const std::string& path, std::ostream& out);
 // hang of this program. Nothing is written to `out` unless the whole description succeeded.
 void describe_results_file_contained(const std::string& path, std::ostream& out,
                                      const Containment& limits = {});
+
+// How long a complete read of a results file may take in the screen below: a file of thousands
+// of replications takes seconds; a damaged one that loops is stopped.
+inline constexpr Containment kFullReadLimits{600, 1200, 16ULL << 30};
+
+// Runs `read` (a complete read of the results file at `path`, as the caller will then do) in a
+// contained child process first. Commands that read results files in their own process (compare,
+// merge) screen each file so: a damaged file on which the HDF5 library would crash or loop gives
+// IoError naming it (exit 4), and only files read whole without harm are read in-process.
+void screen_results_file(const std::string& path,
+                         const std::function<void(const std::string&)>& read,
+                         const Containment& limits = kFullReadLimits);
 
 }  // namespace icsflow::sim

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "sim/io/provenance.hpp"
+#include "sim/io/results_info.hpp"
 #include "sim/io/results_replay.hpp"
 #include "sim/io/results_writer.hpp"
 
@@ -150,6 +151,12 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
             std::filesystem::equivalent(std::filesystem::path(path), output)) {
             throw MergeError("cannot merge: the output '" + output + "' is also a part");
         }
+        screen_results_file(path, [](const std::string& p) {
+            const ResultsReader reader(p);
+            for (std::uint64_t row = 0; row < reader.replications(); ++row) {
+                (void)reader.read(row);
+            }
+        });
         parts.push_back(std::make_unique<ResultsReader>(path));
     }
     for (std::size_t i = 1; i < parts.size(); ++i) {

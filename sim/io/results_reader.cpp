@@ -68,6 +68,11 @@ StoredResults read_results(const std::string& path) {
             summary.time_axis = dataset.string_attribute("time_axis");
         }
         summary.values = dataset.read_doubles();
+        if (summary.values.size() != results.replications.size()) {
+            throw IoError("results file '" + path + "': summary '" + name + "' has " +
+                          std::to_string(summary.values.size()) + " values for " +
+                          std::to_string(results.replications.size()) + " replications");
+        }
         results.summaries.push_back(std::move(summary));
     }
     return results;

@@ -450,30 +450,45 @@ def corrupted_copies(data, count, rng):
 
 
 def check_info_corrupted_files(icsflow, args, tmp):
-    """`info` on damaged copies of a real results file: a description (exit 0) or a clear error
-    (exit 4), never a crash or a hang."""
+    """`info`, `compare` and `merge` on damaged copies of a real results file: each gives its
+    result (exit 0; compare also 5, results it cannot pair) or a clear error naming the file
+    (exit 4) and nothing half-written, never a crash or a hang. compare and merge read files in
+    their own process, so each file is first read whole in a contained child."""
     import random
     with open(args.results, "rb") as stream:
         data = stream.read()
     rng = random.Random(20261129)
-    tally = {}
+    allowed = {"info": (0, 4), "compare": (0, 4, 5), "merge": (0, 4)}
+    tally = {command: {} for command in allowed}
     for index, copy in enumerate(corrupted_copies(data, args.copies, rng)):
         path = os.path.join(tmp, f"damaged-{index}.h5")
         with open(path, "wb") as stream:
             stream.write(copy)
-        result = subprocess.run([icsflow, "info", path], cwd=tmp, capture_output=True, text=True,
-                                errors="replace",
-                                timeout=TIMEOUT, check=False)
-        tally[result.returncode] = tally.get(result.returncode, 0) + 1
-        if result.returncode not in (0, 4):
-            print(f"damaged copy {index}: exit {result.returncode}\n{result.stderr}")
-        expect(result.returncode in (0, 4),
-               f"info on damaged copy {index} ended with {result.returncode}")
-        if result.returncode == 4:
-            expect(result.stdout == "", f"copy {index}: a partial description was printed")
-            expect(path in result.stderr, f"copy {index}: the error does not name the file")
-        os.remove(path)
-    print(f"  {args.copies} damaged copies: exit codes {tally}")
+        merged = os.path.join(tmp, f"merged-{index}.h5")
+        commands = {"info": ["info", path],
+                    "compare": ["compare", path, args.results],
+                    "merge": ["merge", path, "-o", merged]}
+        for command, arguments in commands.items():
+            result = subprocess.run([icsflow, *arguments], cwd=tmp, capture_output=True,
+                                    text=True, errors="replace", timeout=TIMEOUT, check=False)
+            code = result.returncode
+            tally[command][code] = tally[command].get(code, 0) + 1
+            if code not in allowed[command]:
+                print(f"{command} on damaged copy {index}: exit {code}\n{result.stderr}")
+            expect(code in allowed[command],
+                   f"{command} on damaged copy {index} ended with {code}")
+            if code == 4:
+                expect(result.stdout == "",
+                       f"{command}, copy {index}: a partial result was printed")
+                expect(path in result.stderr,
+                       f"{command}, copy {index}: the error does not name the file")
+        expect(not [name for name in os.listdir(tmp) if name.startswith(f"merged-{index}.h5.")],
+               f"merge of copy {index} left a partial file")
+        for leftover in (path, merged):
+            if os.path.exists(leftover):
+                os.remove(leftover)
+    for command, codes in tally.items():
+        print(f"  {command} on {args.copies} damaged copies: exit codes {codes}")
 
 
 def check_shipped_configs(icsflow, args, tmp):
