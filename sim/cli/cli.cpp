@@ -270,13 +270,16 @@ BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& option
         // checkpoint is not left to be resumed into (or to block) that run's file.
         checkpoint.remove();
         throw;
-    } catch (const BatchCancelled&) {
+    } catch (...) {
+        // Interrupted, or failed (a write error, a replication that threw): a checkpoint that
+        // holds finished replications is kept for --resume; an empty one would only block the
+        // next run of this output.
         if (checkpoint.finished().empty()) {
             checkpoint.remove();
         } else {
             std::cerr << "\nicsflow: " << checkpoint.finished().size() << " of "
                       << batch.replications << " replications finished and are kept in " << kept
-                      << "; run again with --resume to finish the batch";
+                      << "; run again with --resume to finish the batch\n";
         }
         throw;
     }

@@ -1,8 +1,14 @@
 #include "sim/runner/uncertain_parameters.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/lognormal.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/triangular.hpp>
+#include <boost/math/distributions/uniform.hpp>
 #include <cmath>
+#include <limits>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 #include "sim/config/toml_path.hpp"
@@ -33,19 +39,85 @@ double draw_once(const UncertainParameter& p, RandomStream& stream) {
     return p.mean;
 }
 
+// Reports an entry whose draws could rarely or never fall inside its bounds (the entry's min and
+// max, within the parameter's own range for a value): drawing again until one does would then
+// take very long or for ever.
+void check_bounds_reachable(config::ConfigNode& node, const UncertainParameter& p,
+                            const config::ParamSpec* spec, bool lower_exclusive,
+                            bool own_bounds_ordered) {
+    if (own_bounds_ordered && !(p.min < p.max) && spec != nullptr) {
+        node.error(
+            node.has("min") ? "min" : "max",
+            "the entry's bounds leave nothing of the parameter's range " + spec->range_text());
+        return;
+    }
+    // Parameters the entry's checks refused (`high` not above `low`; a negative `sd` is out of its
+    // range) have no distribution to measure: they are reported already.
+    const bool well_formed = std::isfinite(p.mean) && std::isfinite(p.sd) && p.sd >= 0.0 &&
+                             (p.family == UncertainParameter::Family::normal ||
+                              (p.family == UncertainParameter::Family::lognormal && p.mean > 0.0) ||
+                              (p.low < p.high && p.mode >= p.low && p.mode <= p.high));
+    if (!(p.min < p.max) || !well_formed) {
+        return;
+    }
+    const double within = p.probability_within_bounds();
+    if (within >= kMinimumProbabilityWithinBounds) {
+        return;
+    }
+    std::ostringstream text;
+    text << "draws fall inside " << (lower_exclusive ? '(' : '[')
+         << (lower_exclusive ? spec->min : p.min) << ", " << p.max << "] (the entry's min and max"
+         << (p.apply == UncertainParameter::Apply::value ? " within the parameter's own range" : "")
+         << ") with probability " << within << ", below " << kMinimumProbabilityWithinBounds
+         << ": move the distribution or widen the bounds";
+    node.error(node.has("min") ? "min" : (node.has("max") ? "max" : "key"), text.str());
+}
+
 }  // namespace
+
+double UncertainParameter::probability_within_bounds() const {
+    using F = UncertainParameter::Family;
+    const auto mass = [this](const auto& distribution, double lowest, double highest) {
+        const double a = std::clamp(min, lowest, highest);
+        const double b = std::clamp(max, lowest, highest);
+        return a >= b ? 0.0 : boost::math::cdf(distribution, b) - boost::math::cdf(distribution, a);
+    };
+    const double infinity = std::numeric_limits<double>::infinity();
+    switch (family) {
+        case F::normal:
+            if (!(sd > 0.0)) {
+                return mean >= min && mean <= max ? 1.0 : 0.0;
+            }
+            return mass(boost::math::normal_distribution<double>(mean, sd), -infinity, infinity);
+        case F::lognormal: {
+            if (!(sd > 0.0)) {
+                return mean >= min && mean <= max ? 1.0 : 0.0;
+            }
+            const auto ln = RandomStream::lognormal_parameters(mean, sd);
+            return mass(boost::math::lognormal_distribution<double>(ln.mu, ln.sigma), 0.0,
+                        infinity);
+        }
+        case F::uniform:
+            return mass(boost::math::uniform_distribution<double>(low, high), low, high);
+        case F::triangular:
+            return mass(boost::math::triangular_distribution<double>(low, mode, high), low, high);
+    }
+    return 0.0;
+}
 
 double UncertainParameter::draw(std::uint64_t master_seed, std::uint64_t replication) const {
     RandomStream stream(master_seed, replication, "uncertain/" + key);
     // Truncated to [min, max] by drawing again; the stream is the replication's own, so the
-    // value is the same however the batch is split.
-    for (int attempt = 0; attempt < 1000; ++attempt) {
+    // value is the same however the batch is split. Reading the entry required a probability of
+    // at least kMinimumProbabilityWithinBounds inside, so running out of attempts has a
+    // probability below 1e-43.
+    for (int attempt = 0; attempt < 10000; ++attempt) {
         const double x = draw_once(*this, stream);
         if (x >= min && x <= max) {
             return x;
         }
     }
-    return std::clamp(draw_once(*this, stream), min, max);
+    throw std::logic_error("uncertain '" + key + "': no draw inside its bounds in 10000 attempts");
 }
 
 std::vector<UncertainParameter> read_uncertain_parameters(
@@ -91,7 +163,8 @@ std::vector<UncertainParameter> read_uncertain_parameters(
         if (node.has("max")) {
             p.max = node.number("max");
         }
-        if (!(p.min < p.max)) {
+        const bool own_bounds_ordered = p.min < p.max;
+        if (!own_bounds_ordered) {
             node.error("max", "must be above `min`");
         }
         const config::TomlValue* configured = config::find_dotted_key(resolved, p.key);
@@ -105,11 +178,19 @@ std::vector<UncertainParameter> read_uncertain_parameters(
             } catch (const std::invalid_argument& e) {
                 node.error("key", e.what());
             }
-            if (const config::ParamSpec* spec = dictionary.find(p.key);
-                spec != nullptr && p.apply == UncertainParameter::Apply::value) {
-                p.min = std::max(p.min, spec->min);
+            const config::ParamSpec* spec = dictionary.find(p.key);
+            bool lower_exclusive = false;  // the parameter's range excludes its lowest value
+            if (spec != nullptr && spec->type == config::ParamType::integer) {
+                node.error("key", "'" + p.key +
+                                      "' is a whole number: only numbers with fractions can be "
+                                      "uncertain");
+            } else if (spec != nullptr && p.apply == UncertainParameter::Apply::value) {
+                lower_exclusive = spec->min_exclusive && spec->min >= p.min;
+                p.min = std::max(
+                    p.min, spec->min_exclusive ? std::nextafter(spec->min, spec->max) : spec->min);
                 p.max = std::min(p.max, spec->max);
             }
+            check_bounds_reachable(node, p, spec, lower_exclusive, own_bounds_ordered);
         }
         for (const UncertainParameter& other : out) {
             if (other.key == p.key) {

@@ -17,6 +17,8 @@
 
 namespace icsflow::sim {
 
+inline constexpr double kMinimumProbabilityWithinBounds = 0.01;
+
 struct UncertainParameter {
     enum class Family { normal, lognormal, uniform, triangular };
     enum class Apply {
@@ -36,6 +38,8 @@ struct UncertainParameter {
     double min = -1e300;
     double max = 1e300;
 
+    // The probability that one draw of the distribution falls inside [min, max].
+    [[nodiscard]] double probability_within_bounds() const;
     // One draw for `replication` of the batch with `master_seed`.
     [[nodiscard]] double draw(std::uint64_t master_seed, std::uint64_t replication) const;
     // The summary that records the draws.
@@ -44,7 +48,9 @@ struct UncertainParameter {
 
 // Reads [[uncertain]] entries (their dictionary is part of run_dictionary()). Each key must name
 // a number (or, for a multiplier, a number array) in `resolved`, the parameters the model read;
-// a drawn value is kept inside the key's range in `dictionary`.
+// a drawn value is kept inside the key's range in `dictionary`. An integer key, or bounds that
+// the distribution falls inside with probability under kMinimumProbabilityWithinBounds, is an
+// error of the entry, so that every draw is a fresh draw inside the bounds (never clamped).
 [[nodiscard]] std::vector<UncertainParameter> read_uncertain_parameters(
     config::ConfigNode& root, const config::TomlValue& resolved,
     const config::ParameterDictionary& dictionary);

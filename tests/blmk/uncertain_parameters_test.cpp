@@ -184,6 +184,55 @@ TEST(UncertainParameters, BadEntriesAreReportedWithTheirKeys) {
                         "\"uniform\"\nlow = 0.0\nhigh = 1.0\n")
                   .find("not a number"),
               std::string::npos);
+    // Found when the configuration is read (validate), not when a replication draws: a whole
+    // number, bounds the distribution almost never reaches, and bounds outside the parameter's
+    // own range.
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"policy.max_wait_review_priority\"\n"
+                        "distribution = \"uniform\"\nlow = 1.0\nhigh = 3.0\n")
+                  .find("uncertain[0].key': 'policy.max_wait_review_priority' is a whole number"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.background_rate_per_week\"\n"
+                        "distribution = \"normal\"\nmean = -0.05\nsd = 0.01\n")
+                  .find("uncertain[0].key': draws fall inside [0, 1] (the entry's min and max "
+                        "within the parameter's own range) with probability"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"normal\"\nmean = 0.1\nsd = 0.01\nmin = 0.5\nmax = 0.6\n")
+                  .find("uncertain[0].min': draws fall inside [0.5, 0.6]"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"normal\"\nmean = 0.1\nsd = 0.01\nmin = 2\nmax = 3\n")
+                  .find("uncertain[0].min': the entry's bounds leave nothing of the parameter's "
+                        "range"),
+              std::string::npos);
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"normal\"\nmean = 0.1\nsd = -0.01\n")
+                  .find("uncertain[0].sd': value -0.01 is out of range"),
+              std::string::npos);
+    // A distribution a tenth of whose draws fall inside is accepted: drawing again reaches them.
+    EXPECT_EQ(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\nmax = 0.1\n"),
+              "no error");
+}
+
+TEST(UncertainParameters, ProbabilityWithinBoundsIsExact) {
+    using F = sim::UncertainParameter::Family;
+    // Standard normal within one standard deviation: erf(1/sqrt(2)).
+    const sim::UncertainParameter normal{
+        .key = "a", .family = F::normal, .mean = 0.0, .sd = 1.0, .min = -1.0, .max = 1.0};
+    EXPECT_NEAR(normal.probability_within_bounds(), std::erf(1.0 / std::sqrt(2.0)), 1e-12);
+    const sim::UncertainParameter uniform{
+        .key = "b", .family = F::uniform, .low = 2.0, .high = 6.0, .min = 3.0, .max = 10.0};
+    EXPECT_NEAR(uniform.probability_within_bounds(), 0.75, 1e-12);
+    // Triangular(0, 1, 5) below 1: the area left of the mode, (1 - 0) / (5 - 0).
+    const sim::UncertainParameter triangular{
+        .key = "c", .family = F::triangular, .low = 0.0, .mode = 1.0, .high = 5.0, .max = 1.0};
+    EXPECT_NEAR(triangular.probability_within_bounds(), 0.2, 1e-12);
+    // A lognormal with mean 1 and sd 0.3 below its median exp(mu): one half.
+    const auto ln = sim::RandomStream::lognormal_parameters(1.0, 0.3);
+    const sim::UncertainParameter lognormal{
+        .key = "d", .family = F::lognormal, .mean = 1.0, .sd = 0.3, .max = std::exp(ln.mu)};
+    EXPECT_NEAR(lognormal.probability_within_bounds(), 0.5, 1e-12);
 }
 
 }  // namespace
