@@ -22,6 +22,7 @@
 #include "sim/cli/cluster_commands.hpp"
 #include "sim/cli/compare_command.hpp"
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/option_checks.hpp"
 #include "sim/cli/seek_command.hpp"
 #include "sim/io/checkpoint.hpp"
 #include "sim/io/io_error.hpp"
@@ -95,6 +96,10 @@ const config::ParamSpec& run_spec(const char* key) {
 }
 
 // `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
+// The largest --replication-offset: replication indices are stored as signed 64-bit integers, and
+// an offset up to 10^18 plus up to 10^9 replications stays well inside them.
+constexpr std::uint64_t kMaxReplicationIndex = 1'000'000'000'000'000'000ULL;
+
 std::optional<std::uint64_t> seed_from_text(const std::string& text) {
     const bool digits =
         !text.empty() && text.size() <= 20 &&
@@ -486,21 +491,26 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
                   "Replace the results file if it exists (never a link, directory or device)");
     run->add_option("--progress", run_options.progress, "Progress display on stderr")
         ->check(CLI::IsMember({"auto", "bar", "lines", "none"}));
-    run->add_option("--precision", run_options.precision.relative,
-                    "Add replications in blocks until every headline mean's 95% half-width is "
-                    "at most this share of the mean (0.01 = 1%)")
-        ->check(CLI::PositiveNumber)
-        ->excludes(replications_option);
+    CLI::Option* precision_option =
+        run->add_option("--precision", run_options.precision.relative,
+                        "Add replications in blocks until every headline mean's 95% half-width "
+                        "is at most this share of the mean (0.01 = 1%)")
+            ->check(finite_number_in(0.0, 1.0, true))
+            ->excludes(replications_option);
+    const auto max_replications = static_cast<std::uint64_t>(replications_spec.max);
     run->add_option("--probability-precision", run_options.precision.probability_points,
                     "... and every target probability's 95% half-width at most this many points "
                     "(default 0.05)")
-        ->check(CLI::PositiveNumber);
+        ->check(finite_number_in(0.0, 1.0, true))
+        ->needs(precision_option);
     run->add_option("--block", run_options.precision.block,
                     "Replications added per block with --precision (default 10)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number_in(1, max_replications))
+        ->needs(precision_option);
     run->add_option("--max-replications", run_options.precision.max_replications,
                     "Cap on replications with --precision (default 500)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number_in(1, max_replications))
+        ->needs(precision_option);
 
     SeekOptions seek_options;
     std::string seek_range;
@@ -520,19 +530,24 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
     seek->add_option("--resolution", seek_options.resolution,
                      "Stop when the answer is bracketed this closely (default: 1/64 of the "
                      "range; whole-number levers: 1)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(finite_number_in(0.0, 1e300, false));
     seek->add_option("-r,--replications", seek_options.replications,
                      "Replications per evaluation (default: run.replications of the config)")
-        ->check(CLI::PositiveNumber);
-    seek->add_option("--seed", seek_options.seed, "Master seed (default: run.seed of the config)");
+        ->check(
+            whole_number_in(static_cast<std::uint64_t>(replications_spec.min), max_replications));
+    seek->add_option("--seed", seek_options.seed, "Master seed (default: run.seed of the config)")
+        ->check(seed_problem);
     seek->add_option("--threads", seek_options.threads, "Worker threads (default: all cores)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, kMaxThreads));
     seek->add_option("-o,--output", seek_options.output,
                      "Evaluations as JSON (default: results/seek-<config-name>-<UTC time>.json)");
+    seek->add_flag("--force", seek_options.force,
+                   "Replace the output file if it exists (never a link, directory or device)");
 
     run->add_option("--replication-offset", run_options.replication_offset,
                     "Index of the first replication: computes replications K..K+R-1 of the "
-                    "whole batch (job arrays; join the parts with `icsflow merge`)");
+                    "whole batch (job arrays; join the parts with `icsflow merge`)")
+        ->check(whole_number_in(0, kMaxReplicationIndex));
     run->add_flag("--resume", run_options.resume,
                   "Finish an interrupted batch from its checkpoint (<output>.checkpoint)");
     run->add_option("--distribution", run_options.distribution,
@@ -602,9 +617,10 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         ->add_option("--report-replications", fit.report_replications,
                      "Replications of the final run written to the results file")
         ->check(CLI::Range(2, 100000));
-    calibrate->add_option("--seed", fit.seed, "Master seed (default: run.seed of the config)");
+    calibrate->add_option("--seed", fit.seed, "Master seed (default: run.seed of the config)")
+        ->check(seed_problem);
     calibrate->add_option("--threads", fit.threads, "Worker threads (default: all cores)")
-        ->check(CLI::Range(0, 1024));
+        ->check(CLI::Range(0, kMaxThreads));
     calibrate->add_option("--max-evaluations", fit.max_evaluations, "Evaluations per parameter fit")
         ->check(CLI::Range(1, 100000));
     calibrate->add_option("--rounds", fit.rounds, "Rounds of lever fit then parameter fit")

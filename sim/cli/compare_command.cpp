@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "sim/io/json_text.hpp"
 #include "sim/io/results_info.hpp"
 
 namespace icsflow::sim {
@@ -27,23 +28,6 @@ std::string json_number(double value) {
     char text[40];
     std::snprintf(text, sizeof text, "%.10g", value);
     return text;
-}
-
-std::string json_string(const std::string& text) {
-    std::string quoted = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            quoted += '\\';
-            quoted += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char escape[8];
-            std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(c));
-            quoted += escape;
-        } else {
-            quoted += c;
-        }
-    }
-    return quoted + "\"";
 }
 
 std::string csv_field(const std::string& text) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "sim/cli/exit_codes.hpp"
+#include "sim/cli/option_checks.hpp"
 #include "sim/planner/cluster_planner.hpp"
 #include "sim/runner/progress.hpp"
 
@@ -103,16 +104,16 @@ void add_plan_cluster_options(CLI::App& plan, PlanOptions& options) {
         ->check(CLI::ExistingFile);
     plan.add_option("-r,--replications", options.replications, "Replications in the batch")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(whole_number_in(1, 1'000'000'000));
     plan.add_option("--profile", options.profile,
                     "Results file whose /runtime gives the cost of each replication")
         ->check(CLI::ExistingFile);
     plan.add_option("--seconds-per-replication", options.seconds_per_replication,
                     "Without --profile: compute seconds of one replication on a 1Gf core")
-        ->check(CLI::PositiveNumber);
+        ->check(finite_number_in(0.0, 1e9, true));
     plan.add_option("--bytes-per-replication", options.bytes_per_replication,
                     "Without --profile: bytes of results of one replication")
-        ->check(CLI::NonNegativeNumber);
+        ->check(finite_number_in(0.0, 1e15, false));
     plan.add_option("--deadline", options.deadline,
                     "Wall time the batch must fit in, e.g. 90m or 2h (default 24h)");
     plan.add_option("--cost", options.cost,

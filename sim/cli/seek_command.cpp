@@ -1,16 +1,19 @@
 #include "sim/cli/seek_command.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <cstring>
+#include <sstream>
 #include <stdexcept>
 
 #include "sim/analysis/lever_search.hpp"
 #include "sim/cli/exit_codes.hpp"
 #include "sim/config/config_document.hpp"
 #include "sim/io/io_error.hpp"
+#include "sim/io/json_text.hpp"
+#include "sim/io/output_path.hpp"
 #include "sim/runner/summary_sink.hpp"
 
 namespace icsflow::sim {
@@ -83,26 +86,22 @@ LeverEvaluation evaluate_lever(const SeekOptions& options, const ModelRegistry& 
     return evaluation;
 }
 
+// The search as JSON, written to a partial file beside the output and published in one step
+// (never over a file that appeared meanwhile unless --force), so a failed write leaves nothing.
 void write_json(const SeekOptions& options, const LeverSearchResult& result, bool integer,
                 double total_seconds, std::uint64_t replications, std::uint64_t seed) {
-    const std::filesystem::path parent = std::filesystem::path(options.output).parent_path();
-    if (!parent.empty()) {
-        std::filesystem::create_directories(parent);
-    }
-    std::ofstream out(options.output);
-    if (!out) {
-        throw IoError("cannot write '" + options.output + "'");
-    }
     const auto number = [](double v) {
         char text[40];
         std::snprintf(text, sizeof text, "%.10g", v);
         return std::isfinite(v) ? std::string(text) : std::string("null");
     };
-    out << "{\n  \"config\": \"" << options.config << "\",\n  \"lever\": \"" << options.lever
-        << "\",\n  \"range\": [" << number(options.low) << ", " << number(options.high)
+    std::ostringstream out;
+    out << "{\n  \"config\": " << json_string(options.config)
+        << ",\n  \"lever\": " << json_string(options.lever) << ",\n  \"range\": ["
+        << number(options.low) << ", " << number(options.high)
         << "],\n  \"integer\": " << (integer ? "true" : "false") << ",\n  \"targets\": [";
     for (std::size_t i = 0; i < options.targets.size(); ++i) {
-        out << (i > 0 ? ", " : "") << '"' << options.targets[i] << '"';
+        out << (i > 0 ? ", " : "") << json_string(options.targets[i]);
     }
     out << "],\n  \"probability\": " << number(options.probability)
         << ",\n  \"replications\": " << replications << ",\n  \"seed\": " << seed
@@ -124,8 +123,41 @@ void write_json(const SeekOptions& options, const LeverSearchResult& result, boo
             << (i + 1 < result.evaluations.size() ? "," : "") << "\n";
     }
     out << "  ]\n}\n";
-    if (!out) {
-        throw IoError("cannot write '" + options.output + "'");
+    const std::string text = out.str();
+    const std::string partial = temporary_path_for(options.output);
+    std::FILE* file = std::fopen(partial.c_str(), "wbx");
+    if (file == nullptr) {
+        throw IoError("cannot write '" + partial + "': " + std::strerror(errno));
+    }
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    const bool closed = std::fclose(file) == 0;
+    if (!written || !closed) {
+        const std::string reason = std::strerror(errno);
+        std::remove(partial.c_str());
+        throw IoError("cannot write '" + options.output + "': " + reason);
+    }
+    try {
+        publish_results_file(partial, options.output,
+                             options.force ? OverwritePolicy::replace : OverwritePolicy::refuse);
+    } catch (...) {
+        std::remove(partial.c_str());
+        throw;
+    }
+}
+
+// Refuses a lever range the configuration cannot take at either end (a server count of 0, a
+// share above 1), before any evaluation runs.
+void check_range_accepted(const SeekOptions& options, const ModelRegistry& registry) {
+    for (const double value : {options.low, options.high}) {
+        try {
+            static_cast<void>(load_scenario(registry, options.config, {{options.lever, value}}));
+        } catch (const config::ConfigError& e) {
+            std::ostringstream text;
+            text << "--range: " << options.lever << " = " << value
+                 << " is not a value the configuration accepts: "
+                 << (e.issues().empty() ? std::string(e.what()) : e.issues().front().message);
+            throw std::invalid_argument(text.str());
+        }
     }
 }
 
@@ -149,6 +181,10 @@ void parse_range(const std::string& text, double& low, double& high) {
     } catch (const std::exception&) {
         throw std::invalid_argument("--range: expected LOW:HIGH, got '" + text + "'");
     }
+    if (!std::isfinite(low) || !std::isfinite(high)) {
+        throw std::invalid_argument("--range: LOW and HIGH must be finite numbers, got '" + text +
+                                    "'");
+    }
     if (!(low < high)) {
         throw std::invalid_argument("--range: LOW must be below HIGH, got '" + text + "'");
     }
@@ -161,6 +197,9 @@ int command_seek(const SeekOptions& options, const ModelRegistry& registry) {
     const bool integer = document.holds_integer(options.lever);
     const LoadedScenario probe = load_scenario(registry, options.config);
     static_cast<void>(target_summaries(probe.scenario->schema(), options.targets));
+    check_range_accepted(options, registry);
+    prepare_output_path(options.output,
+                        options.force ? OverwritePolicy::replace : OverwritePolicy::refuse);
     const std::uint64_t replications = options.replications.value_or(probe.run.replications);
     const std::uint64_t seed = options.seed.value_or(probe.run.seed);
 

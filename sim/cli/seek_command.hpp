@@ -21,9 +21,10 @@ struct SeekOptions {
     std::optional<std::uint64_t> seed;
     int threads = 0;
     std::string output;  // JSON file with every evaluation
+    bool force = false;  // replace an existing output file (else it is refused before any work)
 };
 
-// Parses "LOW:HIGH"; throws std::invalid_argument.
+// Parses "LOW:HIGH" (finite numbers, LOW below HIGH); throws std::invalid_argument.
 void parse_range(const std::string& text, double& low, double& high);
 
 // `icsflow seek`: the smallest lever value that meets every named target with the wanted

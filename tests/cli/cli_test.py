@@ -348,10 +348,29 @@ def check_run_bad_values(icsflow, args, tmp):
     for bad in (["--threads", "10000000"], ["--threads", "100000"],
                 ["-r", "4294967296"], ["-r", "18446744073709551615"], ["-r", "1000000001"],
                 ["--seed", "-1"], ["--seed", "18446744073709551616"],
-                ["--seed", "9223372036854775808"], ["--seed", "1e3"], ["--seed", ""]):
+                ["--seed", "9223372036854775808"], ["--seed", "1e3"], ["--seed", ""],
+                ["--replication-offset", "-1"], ["--replication-offset", "18446744073709551616"],
+                ["--replication-offset", "1000000000000000001"],
+                ["--precision", "nan"], ["--precision", "0"], ["--precision", "inf"],
+                ["--precision", "0.1", "--max-replications", "99999999999999"],
+                ["--precision", "0.1", "--probability-precision", "nan"],
+                ["--precision", "0.1", "--block", "-1"],
+                ["--block", "5"], ["--max-replications", "50"]):
         result = run(icsflow, [*base, *bad], tmp)
         expect_exit(result, 2)
-        expect(bad[0] in result.stderr, f"stderr does not name {bad[0]}")
+        named = bad[-2] if bad[-2] in result.stderr else bad[0]
+        expect(named in result.stderr, f"{bad}: stderr does not name the option")
+    # The other commands that take a seed or threads hold them to the same ranges.
+    seek = ["seek", args.config, "--lever", "queueing.arrival_rate", "--range", "1:2",
+            "--target", "any"]
+    calibrate = ["calibrate", args.config, "--observed", "none.csv", "--train", "2019-04:2019-05",
+                 "--test", "2019-06:2019-07"]
+    for command in (seek, calibrate):
+        for bad in (["--seed", "-1"], ["--seed", "18446744073709551616"],
+                    ["--threads", "2000"]):
+            result = run(icsflow, [*command, *bad], tmp)
+            expect_exit(result, 2)
+            expect(bad[0] in result.stderr, f"{command[0]} {bad}: stderr does not name it")
     expect(os.listdir(tmp) == [], f"files were written: {os.listdir(tmp)}")
     output = os.path.join(tmp, "big-seed.h5")
     seed = 9200000000000000000
@@ -615,9 +634,9 @@ def check_seek_erlang_c(icsflow, args, tmp):
                    f'summary = "stage_1_probability_of_wait"\nat_most = {wanted}\n')
         result = run(icsflow, ["seek", "queue.toml", "--lever", "queueing.stages[0].servers",
                                "--range", "10:30", "--target", "wait", "--probability", "0.9",
-                               "-r", "40", "--threads", "2", "-o", "seek.json"], tmp)
+                               "-r", "40", "--threads", "2", "-o", f"seek-{wanted}.json"], tmp)
         expect_exit(result, 0)
-        with open(os.path.join(tmp, "seek.json"), encoding="utf-8") as stream:
+        with open(os.path.join(tmp, f"seek-{wanted}.json"), encoding="utf-8") as stream:
             found = json.load(stream)
         expect(found["found"] and found["answer"] == exact,
                f"x = {wanted}: answer {found['answer']}, Erlang C gives {exact}")
@@ -632,6 +651,37 @@ def check_seek_erlang_c(icsflow, args, tmp):
                            "--range", "10:30", "--target", "nothing", "-r", "2"], tmp)
     expect_exit(result, 2)
     expect("no target named 'nothing'" in result.stderr, "unknown target not reported")
+
+    # Its output: an existing file is refused before any evaluation (--force replaces it), a
+    # range the configuration cannot take is refused before any evaluation, and names that need
+    # escaping still give valid JSON.
+    quick = ["--lever", "queueing.stages[0].servers", "--target", "wait", "-r", "2",
+             "--threads", "2"]
+    existing = os.path.join(tmp, "seek-0.55.json")
+    with open(existing, "rb") as stream:
+        before = stream.read()
+    result = run(icsflow, ["seek", "queue.toml", *quick, "--range", "10:30", "-o", existing], tmp)
+    expect_exit(result, 4)
+    expect("P(all met)" not in result.stdout, "an existing output was refused only after work")
+    with open(existing, "rb") as stream:
+        expect(stream.read() == before, "the existing output was changed")
+    result = run(icsflow, ["seek", "queue.toml", *quick, "--range", "10:30", "-o", existing,
+                           "--force"], tmp)
+    expect_exit(result, 0)
+    for bad_range in ("0:30", "10:inf"):
+        result = run(icsflow, ["seek", "queue.toml", *quick, "--range", bad_range,
+                               "-o", "never.json"], tmp)
+        expect_exit(result, 2)
+        expect("--range" in result.stderr and "P(all met)" not in result.stdout,
+               f"--range {bad_range} was not refused before any evaluation")
+    expect(not os.path.exists(os.path.join(tmp, "never.json")), "a refused seek wrote output")
+    odd = 'queue "quoted" \\ name.toml'
+    write_text(os.path.join(tmp, odd), f'base = "queue.toml"\n')
+    result = run(icsflow, ["seek", odd, *quick, "--range", "10:30", "-o", "odd.json"], tmp)
+    expect_exit(result, 0)
+    with open(os.path.join(tmp, "odd.json"), encoding="utf-8") as stream:
+        expect(json.load(stream)["config"] == odd, "the configuration's name was not kept")
+    expect(not partial_files(tmp), "seek left partial files")
 
 
 def produce(icsflow, args, tmp):
