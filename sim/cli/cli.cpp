@@ -463,8 +463,10 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry) {
     return run_command_line(argc, argv, registry, single);
 }
 
-int run_command_line(int argc, char** argv, const ModelRegistry& registry,
-                     BatchDistributor& distributor) {
+namespace {
+
+int run_subcommand(int argc, char** argv, const ModelRegistry& registry,
+                   BatchDistributor& distributor) {
     CLI::App app{
         "icsflow: parallel discrete-event simulation of patient flow in an integrated "
         "care system"};
@@ -673,7 +675,8 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         }
         if (merge->parsed()) {
             merge_options.command_line = join_command_line(argc, argv);
-            return command_merge(merge_options);
+            install_signal_handlers();
+            return command_merge(merge_options, &g_interrupted);
         }
         if (plan->parsed()) {
             exec_plan_cluster(plan->remaining());
@@ -776,6 +779,25 @@ int run_command_line(int argc, char** argv, const ModelRegistry& registry,
         return fail(kExitFailure);
     }
     return kExitUsage;
+}
+
+// Output that could not be written (a full disk behind `> table.csv`, a closed pipe) is a
+// failure to write a file (exit 4), not a success with the table lost.
+int finish_standard_output(int code) {
+    std::cout.flush();
+    const bool failed = !std::cout.good() || std::fflush(stdout) != 0 || std::ferror(stdout) != 0;
+    if (failed && code == kExitOk) {
+        std::cerr << "icsflow: cannot write the standard output: " << std::strerror(errno) << '\n';
+        return kExitIoError;
+    }
+    return code;
+}
+
+}  // namespace
+
+int run_command_line(int argc, char** argv, const ModelRegistry& registry,
+                     BatchDistributor& distributor) {
+    return finish_standard_output(run_subcommand(argc, argv, registry, distributor));
 }
 
 }  // namespace icsflow::sim

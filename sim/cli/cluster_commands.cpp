@@ -10,11 +10,21 @@
 #include "sim/cli/exit_codes.hpp"
 #include "sim/io/io_error.hpp"
 #include "sim/io/results_merge.hpp"
+#include "sim/runner/batch_runner.hpp"
 
 namespace icsflow::sim {
 
-int command_merge(const MergeOptions& options) {
-    merge_results_files(options.parts, options.output, options.command_line);
+int command_merge(const MergeOptions& options, const std::atomic<bool>* cancel) {
+    try {
+        merge_results_files(options.parts, options.output, options.command_line, cancel);
+    } catch (const IoError&) {
+        // A signal also reaches the child that screens a part: its death is the interruption,
+        // not a damaged file.
+        if (cancel != nullptr && cancel->load()) {
+            throw BatchCancelled();
+        }
+        throw;
+    }
     std::printf("%s: merged %zu parts\n", options.output.c_str(), options.parts.size());
     return kExitOk;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,9 @@ struct MergeOptions {
     std::string command_line;
 };
 
-int command_merge(const MergeOptions& options);
+// Stops between replications when `cancel` becomes true (a signal): the partial file is removed
+// and BatchCancelled is thrown.
+int command_merge(const MergeOptions& options, const std::atomic<bool>* cancel);
 
 // `icsflow plan-cluster ...` runs the planner program installed next to `icsflow`
 // (icsflow-plan-cluster) with the same arguments. SimGrid's library defines the MPI functions

@@ -8,6 +8,7 @@
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_replay.hpp"
 #include "sim/io/results_writer.hpp"
+#include "sim/runner/batch_runner.hpp"
 
 namespace icsflow::sim {
 
@@ -141,7 +142,12 @@ void copy_missing_root_attributes(const ResultsReader& reference, const std::str
 }  // namespace
 
 void merge_results_files(const std::vector<std::string>& part_paths, const std::string& output,
-                         const std::string& command_line) {
+                         const std::string& command_line, const std::atomic<bool>* cancel) {
+    const auto stop_if_cancelled = [cancel] {
+        if (cancel != nullptr && cancel->load()) {
+            throw BatchCancelled();
+        }
+    };
     if (part_paths.empty()) {
         throw MergeError("cannot merge: no parts given");
     }
@@ -157,6 +163,7 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
                 (void)reader.read(row);
             }
         });
+        stop_if_cancelled();
         parts.push_back(std::make_unique<ResultsReader>(path));
     }
     for (std::size_t i = 1; i < parts.size(); ++i) {
@@ -192,6 +199,7 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
     report.ranks = provenance.mpi_ranks;
     for (const auto& part : parts) {
         for (std::uint64_t row = 0; row < part->replications(); ++row) {
+            stop_if_cancelled();
             ReplicationResult result = part->read(row);
             report.events += result.events;
             report.wall_seconds += result.wall_seconds;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,10 @@ class MergeError : public IoError {
 // configuration and seed: `icsflow run --replication-offset K -r N`) into `output`. Every
 // dataset outside /runtime equals that of the file one run of the whole range writes; /runtime
 // keeps each replication's measured costs.
+// When `cancel` becomes true (a signal) it stops between replications, removes its partial file
+// and throws BatchCancelled.
 void merge_results_files(const std::vector<std::string>& parts, const std::string& output,
-                         const std::string& command_line);
+                         const std::string& command_line,
+                         const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace icsflow::sim

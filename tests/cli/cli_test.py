@@ -277,6 +277,59 @@ def check_run_interrupted(icsflow, args, tmp):
     expect(left == [], f"files were left behind: {left}")
 
 
+def check_merge_interrupted(icsflow, args, tmp):
+    """A signal while `merge` writes (a Slurm time limit sends SIGTERM): exit 1, and neither the
+    merged file nor its partial file is left; the parts are untouched."""
+    parts = []
+    for index in range(2):
+        part = os.path.join(tmp, f"part{index}.h5")
+        expect_exit(run(icsflow, ["run", args.config, "-r", "20000", "--replication-offset",
+                                  str(20000 * index), "--threads", "2", "--progress", "none",
+                                  "-o", part], tmp), 0)
+        parts.append(part)
+    sizes = [os.path.getsize(part) for part in parts]
+    output = os.path.join(tmp, "merged.h5")
+    process = start_run(icsflow, ["merge", *parts, "-o", output], tmp)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not partial_files(tmp):
+            expect(process.poll() is None,
+                   f"merge ended (exit {process.returncode}) before it was interrupted")
+            expect(time.monotonic() < deadline, "no partial file appeared")
+            time.sleep(0.001)
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = finish(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    expect(process.returncode == 1, f"exit code {process.returncode}, expected 1\n{stderr}")
+    expect("interrupted by SIGTERM" in stderr, "stderr does not report the signal")
+    expect(not os.path.exists(output), "a merged file was left behind")
+    expect(not partial_files(tmp), f"partial files were left behind: {partial_files(tmp)}")
+    expect([os.path.getsize(part) for part in parts] == sizes, "a part was changed")
+
+
+def check_stdout_write_errors(icsflow, args, tmp):
+    """Output that cannot be written (standard output on a full disk, /dev/full) is exit 4 with
+    a message, never exit 0 with the table lost; the same commands succeed on a writable one."""
+    results = os.path.join(tmp, "a.h5")
+    expect_exit(run(icsflow, ["run", args.config, "-r", "2", "--threads", "2", "--progress",
+                              "none", "-o", results], tmp), 0)
+    for command in (["info", results], ["compare", results, results, "--format", "csv"],
+                    ["validate", args.config], ["params"], ["run", args.config, "-r", "2",
+                                                             "--progress", "none", "--force",
+                                                             "-o", results]):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            result = subprocess.run([icsflow, *command], cwd=tmp, stdout=full,
+                                    stderr=subprocess.PIPE, text=True, timeout=TIMEOUT,
+                                    check=False)
+        expect(result.returncode == 4, f"{command[0]} to /dev/full: exit {result.returncode}")
+        expect("cannot write the standard output" in result.stderr,
+               f"{command[0]} to /dev/full: no message")
+        expect_exit(run(icsflow, command, tmp), 0)
+
+
 def master_seed(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -708,6 +761,8 @@ CHECKS = {
     "run-bad-option": check_run_bad_option,
     "run-default-output": check_run_default_output,
     "run-interrupted": check_run_interrupted,
+    "merge-interrupted": check_merge_interrupted,
+    "stdout-write-errors": check_stdout_write_errors,
     "run-concurrent-same-output": check_run_concurrent_same_output,
     "run-output-rules": check_run_output_rules,
     "run-bad-values": check_run_bad_values,
