@@ -378,6 +378,16 @@ class Problem {
                 "` lists them; a table's keys are joined with dots)");
         }
         const config::ParamSpec* dictionary = model_->dictionary.find(spec.key);
+        for (const FittedParameter& earlier : parameters_) {
+            if (earlier.key == spec.key) {
+                throw std::invalid_argument("--fit: '" + spec.key + "' is named twice");
+            }
+        }
+        if (dictionary != nullptr && dictionary->type == config::ParamType::integer) {
+            throw std::invalid_argument("--fit: '" + spec.key +
+                                        "' is a whole number; only numbers with fractions can be "
+                                        "fitted");
+        }
         FittedParameter p;
         p.key = spec.key;
         p.initial = *number;
@@ -392,6 +402,15 @@ class Problem {
             throw std::invalid_argument("--fit: the bounds of '" + spec.key +
                                         "' are empty (LOW must be below HIGH)");
         }
+        if (dictionary != nullptr &&
+            (p.lower_bound < dictionary->min ||
+             (dictionary->min_exclusive && p.lower_bound <= dictionary->min) ||
+             p.upper_bound > dictionary->max)) {
+            throw std::invalid_argument("--fit: the bounds of '" + spec.key + "' (" +
+                                        format_number(p.lower_bound) + " to " +
+                                        format_number(p.upper_bound) + ") leave its range " +
+                                        dictionary->range_text());
+        }
         p.value = std::clamp(p.value, p.lower_bound, p.upper_bound);
         p.initial = p.value;
         parameters_.push_back(p);
@@ -403,6 +422,11 @@ class Problem {
             throw std::invalid_argument("--fit-monthly: unknown lever '" + spec.key +
                                         "': " + options_.config +
                                         " has no array of monthly values at that key");
+        }
+        for (const Lever& earlier : levers_) {
+            if (earlier.spec.key == spec.key) {
+                throw std::invalid_argument("--fit-monthly: '" + spec.key + "' is named twice");
+            }
         }
         Lever lever;
         lever.spec = spec;

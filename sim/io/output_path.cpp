@@ -58,13 +58,14 @@ void check_target(const std::string& path, OverwritePolicy policy, bool publishi
     const std::string kind = refused_kind(status);
     if (!kind.empty()) {
         throw IoError("'" + path + "' is " + kind +
-                      "; a results file must be a regular file (give another -o)");
+                      "; a results file must be a regular file (give another file name)");
     }
     if (policy == OverwritePolicy::refuse) {
         if (publishing) {
             throw OutputTakenError(taken_message(path));
         }
-        throw IoError("'" + path + "' already exists; give another -o, or --force to replace it");
+        throw IoError("'" + path +
+                      "' already exists; give another file name, or --force to replace it");
     }
 }
 
@@ -98,6 +99,15 @@ void prepare_output_path(const std::string& path, OverwritePolicy policy) {
         }
     }
     check_target(path, policy, false);
+    // A directory the program cannot write in is found now, not after hours of work: a file is
+    // created in it and removed.
+    const std::string probe = temporary_path_for(path) + ".probe";
+    const int descriptor = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (descriptor < 0) {
+        throw IoError("cannot write '" + path + "': " + std::strerror(errno));
+    }
+    ::close(descriptor);
+    ::unlink(probe.c_str());
 }
 
 std::string unused_output_path(const std::string& base, std::string_view extension,

@@ -174,6 +174,12 @@ def check_errors(icsflow, config, tmp):
     cases = [
         (["--observed", good, "--fit", "removals.no_such_rate"], "removals.no_such_rate"),
         (["--observed", good, "--fit", "run.model"], "run.model"),
+        (["--observed", good, "--fit", "removals.at_booking,removals.at_booking"],
+         "'removals.at_booking' is named twice"),
+        (["--observed", good, "--fit", "policy.long_wait_review_priority=1:4"],
+         "'policy.long_wait_review_priority' is a whole number"),
+        (["--observed", good, "--fit", "removals.at_booking=-5:1e308"],
+         "the bounds of 'removals.at_booking' (-5.0 to 1e+308) leave its range"),
         (["--observed", good, "--fit-monthly", "drivers.capacity.nothing.monthly=admitted_ratio"],
          "drivers.capacity.nothing.monthly"),
         (["--observed", good, "--fit-monthly", "removals.at_booking=admitted_ratio"],
