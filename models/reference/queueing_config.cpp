@@ -72,25 +72,37 @@ sim::config::ParameterDictionary dictionary() {
     return d;
 }
 
-// Reads [[queueing.targets]]; `summaries` are the names the scenario records.
-void read_targets(ConfigNode& table, const sim::OutputSchema& schema, QueueingParameters& p) {
+// Reads [[queueing.targets]]; `schema` holds the summaries the scenario records (null when the
+// stages or classes have errors: the targets' keys are still read, so that they are not reported
+// as unknown, but their summaries cannot be checked).
+void read_targets(ConfigNode& table, const sim::OutputSchema* schema, QueueingParameters& p) {
     std::set<std::string> names;
     for (ConfigNode& node : table.table_array("targets")) {
         SummaryTarget target;
         target.name = node.string("name");
+        if (const std::string problem = sim::dataset_name_problem(target.name); !problem.empty()) {
+            node.error("name", problem);
+        }
         target.summary = node.string("summary");
         if (!names.insert(target.name).second) {
             node.error("name", "duplicate target name '" + target.name + "'");
         }
-        bool known = false;
-        for (const sim::SummarySpec& spec : schema.summaries()) {
-            known = known || spec.name == target.summary;
+        bool known = schema == nullptr;
+        if (schema != nullptr) {
+            for (const sim::SummarySpec& spec : schema->summaries()) {
+                known = known || spec.name == target.summary;
+            }
         }
         if (!known) {
             node.error("summary", "no summary named '" + target.summary + "'");
         }
         if (node.has("at_most") == node.has("at_least")) {
             node.error("at_most", "give exactly one of at_most and at_least");
+            for (const char* bound : {"at_most", "at_least"}) {
+                if (node.has(bound)) {
+                    static_cast<void>(node.number(bound));  // read: a known key, even if refused
+                }
+            }
             continue;
         }
         target.at_most = node.has("at_most");
@@ -128,6 +140,10 @@ std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& r
     for (ConfigNode& node : table.table_array("classes")) {
         CustomerClass customer_class;
         customer_class.name = node.string("name");
+        if (const std::string problem = sim::dataset_name_problem(customer_class.name);
+            !problem.empty()) {
+            node.error("name", problem);
+        }
         customer_class.share = node.number("share");
         customer_class.priority = static_cast<std::uint32_t>(node.integer("priority"));
         if (!names.insert(customer_class.name).second) {
@@ -139,11 +155,12 @@ std::unique_ptr<sim::Scenario> build(ConfigNode& root, const sim::RunSettings& r
         p.classes.push_back(CustomerClass{"all", 1.0, 1});
     }
     if (!root.document().ok()) {
+        read_targets(table, nullptr, p);
         return nullptr;
     }
     // The targets name summaries, which exist once the stages and classes are known.
     const QueueingScenario untargeted(p, run);
-    read_targets(table, untargeted.schema(), p);
+    read_targets(table, &untargeted.schema(), p);
     if (!root.document().ok()) {
         return nullptr;
     }

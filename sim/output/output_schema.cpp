@@ -157,4 +157,22 @@ std::size_t SeriesIndexer::operator()(std::initializer_list<std::size_t> index) 
     return flat;
 }
 
+std::string dataset_name_problem(const std::string& name) {
+    if (name.empty()) {
+        return "a name may not be empty (it names datasets in the results file)";
+    }
+    for (const char c : name) {
+        if (c == '/') {
+            return "'" + name +
+                   "': a name may not contain '/' (it names datasets in the results "
+                   "file, where '/' separates groups)";
+        }
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            return "a name may not contain control characters (it names datasets in the results "
+                   "file)";
+        }
+    }
+    return "";
+}
+
 }  // namespace icsflow::sim

@@ -66,6 +66,11 @@ using SummaryId = std::uint32_t;
 // The shape of everything one replication records: declared once per scenario, before any
 // replication runs, so the results file can be laid out in advance and every replication fills
 // buffers of known size.
+// Why `name` (a target's or a class's name from a configuration) cannot be part of a dataset's
+// name in a results file, or "" when it can: '/' separates HDF5 groups, and an empty name or a
+// control character would make a dataset no one can name. Model readers report it with the key.
+[[nodiscard]] std::string dataset_name_problem(const std::string& name);
+
 class OutputSchema {
   public:
     void add_category_axis(CategoryAxis axis);

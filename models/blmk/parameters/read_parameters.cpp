@@ -14,6 +14,7 @@
 
 #include "sim/io/io_error.hpp"
 #include "sim/io/monthly_table.hpp"
+#include "sim/output/output_schema.hpp"
 
 namespace icsflow::models::blmk {
 
@@ -848,6 +849,9 @@ class Reader {
         for (ConfigNode& node : analysis.table_array("targets")) {
             TargetParams t;
             t.name = node.string("name");
+            if (const std::string problem = sim::dataset_name_problem(t.name); !problem.empty()) {
+                node.error("name", problem);
+            }
             if (!target_names.insert(t.name).second) {
                 node.error("name", "duplicate target name '" + t.name + "'");
             }
