@@ -183,7 +183,7 @@ void print_summary(const LoadedScenario& loaded, const ResultsWriter& writer,
         std::to_string(report.threads) + " threads";
     std::printf(
         "%s: %llu replications of %s (%s to %s), %s, %.2f s, %.3g events/s\n",
-        writer.path().c_str(), static_cast<unsigned long long>(report.completed),
+        writer.path().c_str(), static_cast<unsigned long long>(writer.replications_written()),
         loaded.run.model.c_str(), format_date(loaded.run.start_date).c_str(),
         format_date(loaded.run.end_date).c_str(), layout.c_str(), report.wall_seconds,
         report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
@@ -562,6 +562,8 @@ int run_subcommand(int argc, char** argv, const ModelRegistry& registry,
         "merge", "Join results files of disjoint replication ranges of one batch into one file");
     merge->add_option("parts", merge_options.parts, "Results files (HDF5)")->required();
     merge->add_option("-o,--output", merge_options.output, "Merged results file")->required();
+    merge->add_flag("--force", merge_options.force,
+                    "Replace the output file if it exists (never a link, directory or device)");
 
     // Parsed by the planner program itself (exec_plan_cluster): everything after the name.
     CLI::App* plan = app.add_subcommand(

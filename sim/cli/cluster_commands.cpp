@@ -16,7 +16,8 @@ namespace icsflow::sim {
 
 int command_merge(const MergeOptions& options, const std::atomic<bool>* cancel) {
     try {
-        merge_results_files(options.parts, options.output, options.command_line, cancel);
+        merge_results_files(options.parts, options.output, options.command_line, cancel,
+                            options.force ? OverwritePolicy::replace : OverwritePolicy::refuse);
     } catch (const IoError&) {
         // A signal also reaches the child that screens a part: its death is the interruption,
         // not a damaged file.

@@ -11,6 +11,7 @@ struct MergeOptions {
     std::vector<std::string> parts;
     std::string output;
     std::string command_line;
+    bool force = false;  // replace an existing output file
 };
 
 // Stops between replications when `cancel` becomes true (a signal): the partial file is removed

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "sim/io/output_path.hpp"
 #include "sim/io/provenance.hpp"
 #include "sim/io/results_info.hpp"
 #include "sim/io/results_replay.hpp"
@@ -142,7 +143,8 @@ void copy_missing_root_attributes(const ResultsReader& reference, const std::str
 }  // namespace
 
 void merge_results_files(const std::vector<std::string>& part_paths, const std::string& output,
-                         const std::string& command_line, const std::atomic<bool>* cancel) {
+                         const std::string& command_line, const std::atomic<bool>* cancel,
+                         OverwritePolicy overwrite) {
     const auto stop_if_cancelled = [cancel] {
         if (cancel != nullptr && cancel->load()) {
             throw BatchCancelled();
@@ -151,12 +153,16 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
     if (part_paths.empty()) {
         throw MergeError("cannot merge: no parts given");
     }
-    std::vector<std::unique_ptr<ResultsReader>> parts;
     for (const std::string& path : part_paths) {
         if (std::filesystem::exists(output) &&
             std::filesystem::equivalent(std::filesystem::path(path), output)) {
             throw MergeError("cannot merge: the output '" + output + "' is also a part");
         }
+    }
+    // An output that exists already is refused now (unless replaced), before the parts are read.
+    prepare_output_path(output, overwrite);
+    std::vector<std::unique_ptr<ResultsReader>> parts;
+    for (const std::string& path : part_paths) {
         screen_results_file(path, [](const std::string& p) {
             const ResultsReader reader(p);
             for (std::uint64_t row = 0; row < reader.replications(); ++row) {
@@ -193,7 +199,7 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
         provenance.mpi_ranks = std::max(provenance.mpi_ranks, part->mpi_ranks());
     }
 
-    ResultsWriter writer(output, first.schema(), provenance, first.config());
+    ResultsWriter writer(output, first.schema(), provenance, first.config(), overwrite);
     BatchReport report;
     report.threads = provenance.threads;
     report.ranks = provenance.mpi_ranks;

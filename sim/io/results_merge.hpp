@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/io/io_error.hpp"
+#include "sim/io/output_path.hpp"
 
 namespace icsflow::sim {
 
@@ -22,7 +23,7 @@ class MergeError : public IoError {
 // When `cancel` becomes true (a signal) it stops between replications, removes its partial file
 // and throws BatchCancelled.
 void merge_results_files(const std::vector<std::string>& parts, const std::string& output,
-                         const std::string& command_line,
-                         const std::atomic<bool>* cancel = nullptr);
+                         const std::string& command_line, const std::atomic<bool>* cancel = nullptr,
+                         OverwritePolicy overwrite = OverwritePolicy::refuse);
 
 }  // namespace icsflow::sim

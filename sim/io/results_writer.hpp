@@ -52,6 +52,8 @@ class ResultsWriter : public ResultSink {
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] const std::string& part_path() const { return part_path_; }
     [[nodiscard]] const std::vector<Moments>& summary_moments() const { return moments_; }
+    // Replications in the file (with --resume, those taken from the checkpoint too).
+    [[nodiscard]] std::uint64_t replications_written() const { return written_; }
     // Every replication's value of summary `s`, in replication order.
     [[nodiscard]] const std::vector<double>& summary_values(std::size_t s) const {
         return values_.at(s);

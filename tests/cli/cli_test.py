@@ -279,7 +279,8 @@ def check_run_interrupted(icsflow, args, tmp):
 
 def check_merge_interrupted(icsflow, args, tmp):
     """A signal while `merge` writes (a Slurm time limit sends SIGTERM): exit 1, and neither the
-    merged file nor its partial file is left; the parts are untouched."""
+    merged file nor its partial file is left; the parts are untouched. An existing output is
+    refused before any part is read."""
     parts = []
     for index in range(2):
         part = os.path.join(tmp, f"part{index}.h5")
@@ -288,6 +289,17 @@ def check_merge_interrupted(icsflow, args, tmp):
                                   "-o", part], tmp), 0)
         parts.append(part)
     sizes = [os.path.getsize(part) for part in parts]
+    # An existing output is refused before any part is read (exit 4, unchanged); --force
+    # replaces it.
+    existing = os.path.join(tmp, "existing.h5")
+    write_text(existing, "not results")
+    result = run(icsflow, ["merge", parts[0], "-o", existing], tmp)
+    expect_exit(result, 4)
+    expect("already exists" in result.stderr, "the existing output is not named")
+    with open(existing, encoding="utf-8") as stream:
+        expect(stream.read() == "not results", "the existing output was changed")
+    expect_exit(run(icsflow, ["merge", parts[0], "-o", existing, "--force"], tmp), 0)
+    os.remove(existing)
     output = os.path.join(tmp, "merged.h5")
     process = start_run(icsflow, ["merge", *parts, "-o", output], tmp)
     try:

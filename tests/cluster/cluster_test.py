@@ -207,6 +207,9 @@ def check_resume(args, tmp):
     expect(int(match.group(1)) == kept, f"{match.group(1)} taken, {kept} were kept")
     expect(int(match.group(2)) == total - kept,
            f"{match.group(2)} computed now, expected {total - kept}: finished work was redone")
+    if result.stdout:  # rank 0's summary names the replications in the file, not those computed
+        expect(f": {total} replications of" in result.stdout,
+               f"the summary does not count the {total} replications in the file")
     expect(not os.path.exists(checkpoint), "the checkpoint was not removed after the results "
            "file was written")
     expect_identical(reference, output)
