@@ -1,5 +1,6 @@
 #include "sim/io/checkpoint.hpp"
 
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -72,6 +73,25 @@ Checkpoint::~Checkpoint() {
     }
 }
 
+namespace {
+
+// Held while the batch runs (released when the file is closed, or the process ends): a second run
+// resuming the same checkpoint, or resuming one that a running batch is still writing, is refused
+// instead of both appending to it.
+void lock_for_this_run(std::FILE* file, const std::string& path) {
+    if (::flock(::fileno(file), LOCK_EX | LOCK_NB) != 0) {
+        const bool busy = errno == EWOULDBLOCK;
+        const std::string reason = system_error_text();
+        std::fclose(file);
+        throw IoError(busy ? "checkpoint '" + path +
+                                 "' is in use by another run of this batch (wait for it to "
+                                 "finish or stop it first)"
+                           : "cannot lock checkpoint '" + path + "': " + reason);
+    }
+}
+
+}  // namespace
+
 Checkpoint Checkpoint::start(const std::string& path, const std::string& identity) {
     // Created exclusively ("x": O_EXCL), so that two runs given one output never share, truncate
     // or interleave one checkpoint: the second is refused here, before it computes anything.
@@ -85,6 +105,7 @@ Checkpoint Checkpoint::start(const std::string& path, const std::string& identit
     if (file == nullptr) {
         throw IoError("cannot create checkpoint '" + path + "': " + system_error_text());
     }
+    lock_for_this_run(file, path);
     Checkpoint checkpoint(path, file);
     const std::uint64_t length = identity.size();
     checkpoint.write_bytes(kMagic, kMagicSize);
@@ -98,6 +119,7 @@ Checkpoint Checkpoint::reopen(const std::string& path, const std::string& identi
     if (file == nullptr) {
         throw IoError("cannot open checkpoint '" + path + "': " + system_error_text());
     }
+    lock_for_this_run(file, path);
     Checkpoint checkpoint(path, file);
     char magic[kMagicSize];
     std::uint64_t length = 0;

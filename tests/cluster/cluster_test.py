@@ -217,7 +217,7 @@ def check_resume(args, tmp):
 
 def check_resume_refuses_other_batch(args, tmp):
     """--resume with a checkpoint of another batch (another seed): exit 4, checkpoint kept; a run
-    without --resume does not overwrite a checkpoint."""
+    without --resume does not overwrite a checkpoint; a second --resume while one runs: exit 4."""
     output = os.path.join(tmp, "out.h5")
     checkpoint = output + ".checkpoint"
     command = [args.icsflow, "run", args.config, "-o", output, "--threads", "2", "--progress",
@@ -242,6 +242,28 @@ def check_resume_refuses_other_batch(args, tmp):
     expect("already exists" in result.stderr and "--resume" in result.stderr,
            "a run without --resume does not explain the existing checkpoint")
     expect(os.path.getsize(checkpoint) == size, "the checkpoint was changed")
+
+    # While one run resumes the batch, a second --resume of it is refused at once (both would
+    # append to one checkpoint); the first is not disturbed.
+    first = subprocess.Popen([*command, "--resume"], cwd=tmp, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while os.path.getsize(checkpoint) <= size:  # the first has the lock once it appends
+            expect(first.poll() is None, f"the resumed run ended (exit {first.returncode})")
+            expect(time.monotonic() < deadline, "the resumed run appended nothing")
+            time.sleep(0.01)
+        result = icsflow_run(args, tmp, args.config, output, "--resume", expect_code=4)
+        expect("is in use by another run of this batch" in result.stderr,
+               "a second --resume of a running batch was not refused as such")
+        expect(first.poll() is None, "the first resumed run was stopped by the second")
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=TIMEOUT)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    expect(first.returncode == 1, f"the first resumed run ended with {first.returncode}")
 
 
 def plan(args, tmp, *extra):
