@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -547,7 +549,8 @@ bool report_if_out_of_range(ConfigDocument& doc, const ParamSpec& spec, const To
         return true;
     }
     std::ostringstream message;
-    message << what << " " << value << " is out of range (" << spec.range_text() << ")";
+    message << what << " " << exact_number_text(value) << " is out of range (" << spec.range_text()
+            << ")";
     doc.report_at(element, path, message.str());
     return false;
 }
@@ -563,7 +566,8 @@ void ConfigNode::type_error(std::string_view key, const TomlValue& value,
 double ConfigNode::checked_range(std::string_view key, const ParamSpec& spec, double value) {
     if (!in_range(spec, value)) {
         std::ostringstream message;
-        message << "value " << value << " is out of range (" << spec.range_text() << ")";
+        message << "value " << exact_number_text(value) << " is out of range (" << spec.range_text()
+                << ")";
         error(key, message.str());
         if (!spec.required() && is_number(spec.default_value)) {
             return as_number(spec.default_value);

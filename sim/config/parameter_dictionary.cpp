@@ -1,6 +1,8 @@
 #include "sim/config/parameter_dictionary.hpp"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 
@@ -36,12 +38,6 @@ std::string_view to_string(ParamType type) {
 
 namespace {
 
-std::string format_bound(double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
 // Cells of a Markdown table must not contain raw pipes or newlines.
 std::string cell(std::string text) {
     std::string out;
@@ -74,10 +70,10 @@ std::string ParamSpec::range_text() const {
     }
     std::string text;
     if (has_min) {
-        text += (min_exclusive ? "> " : ">= ") + format_bound(min);
+        text += (min_exclusive ? "> " : ">= ") + exact_number_text(min);
     }
     if (has_max) {
-        text += std::string(has_min ? ", " : "") + "<= " + format_bound(max);
+        text += std::string(has_min ? ", " : "") + "<= " + exact_number_text(max);
     }
     return text;
 }
@@ -175,6 +171,16 @@ ParamSpec typed_param(std::string path, ParamType type, TomlValue default_value,
     spec.meaning = std::move(meaning);
     spec.source = std::move(source);
     return spec;
+}
+
+std::string exact_number_text(double value) {
+    char text[32];
+    for (int precision = 6;; ++precision) {
+        std::snprintf(text, sizeof text, "%.*g", precision, value);
+        if (precision >= 17 || std::strtod(text, nullptr) == value) {
+            return text;
+        }
+    }
 }
 
 }  // namespace icsflow::sim::config

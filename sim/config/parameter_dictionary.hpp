@@ -33,6 +33,10 @@ enum class ParamType {
 //
 // `path` uses `*` for any name in a table_map and `[]` for any element of a table_array:
 // "places.*.population", "stages[].servers".
+// `value` with six significant digits, or as many more as it needs to read back exactly: a
+// bound of 1e+09 and a value of 1000000001 never print alike.
+[[nodiscard]] std::string exact_number_text(double value);
+
 struct ParamSpec {
     std::string path;
     ParamType type = ParamType::number;

@@ -3,6 +3,7 @@
 // dictionary) thrown as std::logic_error.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -896,6 +897,25 @@ TEST(ConfigOptional, AnOptionalKeyWithoutDefaultIsNeitherRequiredNorInvented) {
     EXPECT_EQ(present_root.date("peak_from"),
               (Date{std::chrono::year{2020}, std::chrono::December, std::chrono::day{1}}));
     EXPECT_NO_THROW(present.finish());
+}
+
+}  // namespace
+}  // namespace icsflow::sim::config
+
+namespace icsflow::sim::config {
+namespace {
+
+// A value just past a bound must not print like the bound ("1e+09 is out of range (<= 1e+09)").
+TEST(ExactNumberText, ReadsBackExactlyAndStaysShortWhereItCan) {
+    EXPECT_EQ(exact_number_text(1'000'000'001.0), "1000000001");
+    EXPECT_EQ(exact_number_text(1e9), "1e+09");
+    EXPECT_EQ(exact_number_text(100000.0), "100000");
+    EXPECT_EQ(exact_number_text(0.1), "0.1");
+    EXPECT_EQ(exact_number_text(-0.0125), "-0.0125");
+    EXPECT_EQ(exact_number_text(1e308), "1e+308");
+    for (const double value : {0.1 + 0.2, 1.0 / 3.0, 9.2e18, 4.9e-324}) {
+        EXPECT_EQ(std::strtod(exact_number_text(value).c_str(), nullptr), value);
+    }
 }
 
 }  // namespace
