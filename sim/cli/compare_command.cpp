@@ -97,8 +97,25 @@ std::string measure_title(const ComparedMeasure& measure) {
     return title;
 }
 
+// A label or title inside a Markdown table cell: a '|' would end the cell, a newline the row.
+std::string markdown_cell(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n' || c == '\r') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 void render_table(const Comparison& c, std::ostream& out, bool markdown) {
-    const std::string first = c.labels.empty() ? "" : c.labels.front();
+    const std::string first = c.labels.empty() ? ""
+                              : markdown       ? markdown_cell(c.labels.front())
+                                               : c.labels.front();
     char line[512];
     if (markdown) {
         out << "| measure | scenario | mean or probability | 90% range or 95% CI | difference from "
@@ -116,9 +133,9 @@ void render_table(const Comparison& c, std::ostream& out, bool markdown) {
         for (std::size_t s = 0; s < measure.scenarios.size(); ++s) {
             const Cells cells = cells_of(measure, measure.scenarios[s]);
             if (markdown) {
-                out << "| " << (s == 0 ? measure_title(measure) : "") << " | " << c.labels[s]
-                    << " | " << cells.estimate << " | " << cells.spread << " | " << cells.paired
-                    << " | " << cells.unpaired << " |\n";
+                out << "| " << (s == 0 ? markdown_cell(measure_title(measure)) : "") << " | "
+                    << markdown_cell(c.labels[s]) << " | " << cells.estimate << " | "
+                    << cells.spread << " | " << cells.paired << " | " << cells.unpaired << " |\n";
                 continue;
             }
             std::snprintf(line, sizeof line, "  %-24s %-22s %-26s %-30s %s\n", c.labels[s].c_str(),

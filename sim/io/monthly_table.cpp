@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -60,6 +61,18 @@ std::string month_text(long number) {
 }
 
 MonthlyTable MonthlyTable::read_csv(const std::string& path) {
+    // Only a regular file of sensible size: a directory reads as empty, a FIFO would block and a
+    // device such as /dev/zero never ends.
+    constexpr std::uintmax_t kMaxBytes = 64ULL << 20;
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (!error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        throw IoError("cannot read observations '" + path + "': it is not a regular file");
+    }
+    if (!error && std::filesystem::exists(status) &&
+        std::filesystem::file_size(path, error) > kMaxBytes) {
+        throw IoError("cannot read observations '" + path + "': larger than 64 MiB");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw IoError("cannot read observations '" + path + "'");

@@ -150,7 +150,8 @@ def check_fits_monthly_lever(icsflow, config, tmp):
 def check_errors(icsflow, config, tmp):
     """Unknown parameter, unknown lever, bad or overlapping windows, a window outside the run or
     the observations, a column the observations lack, a measure to fit that has no observation in
-    the training months, a malformed observation: exit 2, and the message names what is wrong."""
+    the training months, a malformed observation: exit 2, and the message names what is wrong;
+    observations that are missing or not a regular file: exit 4."""
     good = os.path.join(tmp, "observed.csv")
     months = [f"2019-{m:02d}" for m in range(4, 13)] + [f"2020-{m:02d}" for m in range(1, 4)]
     header = ["month", "total_waiting", "within18", "gt52", "median_wk", "admitted_completed",
@@ -168,6 +169,8 @@ def check_errors(icsflow, config, tmp):
     with open(good, encoding="utf-8") as src, open(malformed, "w", encoding="utf-8") as out:
         for number, line in enumerate(src, start=1):
             out.write(line.replace(",300,", ",three hundred,") if number == 5 else line)
+    fifo = os.path.join(tmp, "observed.fifo")
+    os.mkfifo(fifo)
     base = ["calibrate", config, "--train", "2019-04:2019-12", "--test", "2020-01:2020-03",
             "--reference", "2019-09", "-r", "2", "--threads", "1",
             "-o", os.path.join(tmp, "x.toml"), "--results", os.path.join(tmp, "x.h5")]
@@ -195,6 +198,9 @@ def check_errors(icsflow, config, tmp):
         (["--observed", no_gt52], "gt52"),
         (["--observed", malformed], "malformed.csv:5"),
         (["--observed", os.path.join(tmp, "absent.csv")], "absent.csv"),
+        # A directory read as an empty table, and a FIFO blocked for ever: not regular files.
+        (["--observed", tmp], "is not a regular file"),
+        (["--observed", fifo], "is not a regular file"),
     ]
     for extra, needle in cases:
         args = list(base)
@@ -204,7 +210,7 @@ def check_errors(icsflow, config, tmp):
             else:
                 args += extra[i:i + 2]
         result = run(icsflow, args, tmp)
-        expected = 4 if needle == "absent.csv" else 2
+        expected = 4 if needle in ("absent.csv", "is not a regular file") else 2
         expect(result.returncode == expected,
                f"{extra}: exit {result.returncode}, expected {expected}")
         expect(needle in result.stderr, f"{extra}: the message does not name {needle!r}")

@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -669,6 +670,14 @@ def check_compare(icsflow, args, tmp):
     for form in ("table", "md"):
         expect_exit(run(icsflow, ["compare", "plan.h5", "more.h5", "--format", form], tmp), 0)
     expect_exit(run(icsflow, ["compare", "plan.h5"], tmp), 2)
+    # Markdown keeps its columns whatever the labels hold: every row has the header's cells.
+    result = run(icsflow, ["compare", "plan.h5", "more.h5", "--format", "md",
+                           "--labels", "plan | A", "more"], tmp)
+    expect_exit(result, 0)
+    rows = [line for line in result.stdout.splitlines() if line.startswith("|")]
+    cells = [len(re.split(r"(?<!\\)\|", line)) for line in rows]
+    expect(len(rows) > 2 and len(set(cells)) == 1,
+           f"Markdown rows with different numbers of cells: {sorted(set(cells))}")
 
 
 def check_run_precision(icsflow, args, tmp):
