@@ -715,7 +715,8 @@ int run_subcommand(int argc, char** argv, const ModelRegistry& registry,
                             compact_utc_timestamp(),
                         ".json");
                 }
-                return command_seek(seek_options, registry);
+                install_signal_handlers();
+                return command_seek(seek_options, registry, &g_interrupted);
             } catch (const std::invalid_argument& e) {
                 std::cerr << "icsflow seek: " << e.what() << '\n';
                 return kExitUsage;

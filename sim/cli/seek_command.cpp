@@ -49,7 +49,7 @@ std::vector<std::size_t> target_summaries(const OutputSchema& schema,
 }
 
 LeverEvaluation evaluate_lever(const SeekOptions& options, const ModelRegistry& registry,
-                               double lever) {
+                               double lever, const std::atomic<bool>* cancel) {
     const auto started = std::chrono::steady_clock::now();
     LoadedScenario loaded = load_scenario(registry, options.config, {{options.lever, lever}});
     const std::vector<std::size_t> ids =
@@ -60,7 +60,7 @@ LeverEvaluation evaluate_lever(const SeekOptions& options, const ModelRegistry& 
     batch.threads = resolve_thread_count(options.threads);
     batch.progress = ProgressMode::none;
     SummarySink sink(loaded.scenario->schema().summaries().size());
-    static_cast<void>(run_batch(*loaded.scenario, batch, sink));
+    static_cast<void>(run_batch(*loaded.scenario, batch, sink, cancel));
     // A replication meets the targets when every named one is met.
     std::vector<double> all(batch.replications, 1.0);
     for (const std::size_t id : ids) {
@@ -190,7 +190,8 @@ void parse_range(const std::string& text, double& low, double& high) {
     }
 }
 
-int command_seek(const SeekOptions& options, const ModelRegistry& registry) {
+int command_seek(const SeekOptions& options, const ModelRegistry& registry,
+                 const std::atomic<bool>* cancel) {
     const auto started = std::chrono::steady_clock::now();
     // Read once first: a bad configuration, lever or target name fails before any batch runs.
     config::ConfigDocument document = config::ConfigDocument::load_file(options.config);
@@ -216,7 +217,7 @@ int command_seek(const SeekOptions& options, const ModelRegistry& registry) {
     search.integer = integer;
     search.resolution = options.resolution;
     const LeverSearchResult result = search_smallest_lever(
-        [&](double lever) { return evaluate_lever(options, registry, lever); }, search);
+        [&](double lever) { return evaluate_lever(options, registry, lever, cancel); }, search);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (result.found) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ void parse_range(const std::string& text, double& low, double& high);
 // `icsflow seek`: the smallest lever value that meets every named target with the wanted
 // probability, every evaluation on the same replications (common random numbers). Prints each
 // evaluation and the answer, writes them to `output`. Returns the exit code.
-int command_seek(const SeekOptions& options, const ModelRegistry& registry);
+// A signal (`cancel` set) stops the search between replications: BatchCancelled, nothing written.
+int command_seek(const SeekOptions& options, const ModelRegistry& registry,
+                 const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace icsflow::sim

@@ -343,6 +343,32 @@ def check_stdout_write_errors(icsflow, args, tmp):
         expect_exit(run(icsflow, command, tmp), 0)
 
 
+def check_seek_interrupted(icsflow, args, tmp):
+    """A signal during `seek` stops it like a run: exit 1 within seconds, the signal named, and
+    no JSON written."""
+    write_text(os.path.join(tmp, "seek.toml"),
+               f'base = "{os.path.abspath(args.config)}"\n[[queueing.targets]]\nname = "w"\n'
+               'summary = "stage_1_probability_of_wait"\nat_most = 0.5\n')
+    process = start_run(icsflow, ["seek", "seek.toml", "--lever", "queueing.stages[0].servers",
+                                  "--range", "1:8", "--target", "w", "-r", "40", "--threads",
+                                  "2", "-o", "seek.json"], tmp)
+    try:
+        time.sleep(1.0)  # the first evaluation of 40 long replications takes far longer
+        expect(process.poll() is None, f"seek ended (exit {process.returncode}) too soon")
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = finish(process)
+        obeyed = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    expect(process.returncode == 1, f"exit code {process.returncode}, expected 1")
+    expect("interrupted by SIGINT" in stderr, "stderr does not report the signal")
+    expect(obeyed < 10, f"seek took {obeyed:.1f} s to obey SIGINT")
+    expect(not os.path.exists(os.path.join(tmp, "seek.json")), "seek wrote its output")
+
+
 def master_seed(path):
     import h5py
     with h5py.File(path, "r") as f:
@@ -804,6 +830,7 @@ CHECKS = {
     "run-default-output": check_run_default_output,
     "run-interrupted": check_run_interrupted,
     "merge-interrupted": check_merge_interrupted,
+    "seek-interrupted": check_seek_interrupted,
     "stdout-write-errors": check_stdout_write_errors,
     "run-concurrent-same-output": check_run_concurrent_same_output,
     "run-output-rules": check_run_output_rules,
