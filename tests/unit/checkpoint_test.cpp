@@ -82,11 +82,15 @@ TEST(Checkpoint, KeepsRecordsAndDropsATornLastOne) {
     }
     // A kill while the last record was being written: its tail is missing.
     std::filesystem::resize_file(path, std::filesystem::file_size(path) - 5);
-    Checkpoint reopened = Checkpoint::reopen(path, "identity\nseed = 1\n");
-    ASSERT_EQ(reopened.finished().size(), 2U);
-    EXPECT_TRUE(identical(reopened.load(1, scenario.schema()), tiny_result(1)));
-    // Writing goes on after the last whole record.
-    reopened.append(5, tiny_result(5));
+    {
+        Checkpoint reopened = Checkpoint::reopen(path, "identity\nseed = 1\n");
+        ASSERT_EQ(reopened.finished().size(), 2U);
+        EXPECT_TRUE(identical(reopened.load(1, scenario.schema()), tiny_result(1)));
+        // Writing goes on after the last whole record.
+        reopened.append(5, tiny_result(5));
+        // While it is open, no other run may take it up.
+        EXPECT_THROW(static_cast<void>(Checkpoint::reopen(path, "identity\nseed = 1\n")), IoError);
+    }
     const Checkpoint again = Checkpoint::reopen(path, "identity\nseed = 1\n");
     EXPECT_EQ(again.finished().size(), 3U);
     EXPECT_TRUE(identical(again.load(5, scenario.schema()), tiny_result(5)));
