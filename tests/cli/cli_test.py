@@ -236,6 +236,29 @@ def finish(process, timeout=TIMEOUT):
     return stdout, stderr
 
 
+def interrupt_when_ready(process, ready, number, what, delay=0.0):
+    """Sends signal `number` to `process` once `ready()` holds (and `delay` seconds more); returns
+    its stderr and how many seconds it took to end after the signal. The process never outlives
+    the check."""
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not ready():
+            expect(process.poll() is None,
+                   f"{what} ended (exit {process.returncode}) before it was interrupted")
+            expect(time.monotonic() < deadline, f"{what} never reached the point to interrupt")
+            time.sleep(0.001)
+        time.sleep(delay)
+        expect(process.poll() is None, f"{what} ended before it was interrupted")
+        sent = time.monotonic()
+        process.send_signal(number)
+        _, stderr = finish(process)
+        return stderr, time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def check_run_interrupted(icsflow, args, tmp):
     """A terminating signal during a run (SIGINT unless --signal names another): exit 1 within
     seconds, and neither the results file nor a partial file is left."""
@@ -244,25 +267,10 @@ def check_run_interrupted(icsflow, args, tmp):
     count = ["-r", str(args.replications)] if args.replications else []
     process = start_run(icsflow, ["run", args.config, "-o", output, "--threads", "2",
                                   "--progress", "none", *count], tmp)
-    try:
-        # The run has started writing once its partial file exists.
-        deadline = time.monotonic() + TIMEOUT
-        while not partial_files(tmp):
-            expect(process.poll() is None, f"icsflow ended (exit {process.returncode}) before "
-                   "it was interrupted")
-            expect(time.monotonic() < deadline, "no partial file appeared")
-            time.sleep(0.001)
-        # Optionally later, while replications are running rather than while the run starts.
-        time.sleep(args.delay)
-        expect(process.poll() is None, "icsflow ended before it was interrupted")
-        sent = time.monotonic()
-        process.send_signal(number)
-        stdout, stderr = finish(process)
-        obeyed = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    # The run has started writing once its partial file exists; optionally later, while
+    # replications are running rather than while the run starts.
+    stderr, obeyed = interrupt_when_ready(process, lambda: partial_files(tmp), number, "the run",
+                                          delay=args.delay)
     print(f"  ended {obeyed:.2f} s after {args.signal}")
     expect(process.returncode == 1, f"exit code {process.returncode}, expected 1")
     expect(f"interrupted by {args.signal}" in stderr, "stderr does not report the signal")
@@ -303,19 +311,7 @@ def check_merge_interrupted(icsflow, args, tmp):
     os.remove(existing)
     output = os.path.join(tmp, "merged.h5")
     process = start_run(icsflow, ["merge", *parts, "-o", output], tmp)
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not partial_files(tmp):
-            expect(process.poll() is None,
-                   f"merge ended (exit {process.returncode}) before it was interrupted")
-            expect(time.monotonic() < deadline, "no partial file appeared")
-            time.sleep(0.001)
-        process.send_signal(signal.SIGTERM)
-        stdout, stderr = finish(process)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    stderr, _ = interrupt_when_ready(process, lambda: partial_files(tmp), signal.SIGTERM, "merge")
     expect(process.returncode == 1, f"exit code {process.returncode}, expected 1\n{stderr}")
     expect("interrupted by SIGTERM" in stderr, "stderr does not report the signal")
     expect(not os.path.exists(output), "a merged file was left behind")
@@ -352,17 +348,8 @@ def check_seek_interrupted(icsflow, args, tmp):
     process = start_run(icsflow, ["seek", "seek.toml", "--lever", "queueing.stages[0].servers",
                                   "--range", "1:8", "--target", "w", "-r", "40", "--threads",
                                   "2", "-o", "seek.json"], tmp)
-    try:
-        time.sleep(1.0)  # the first evaluation of 40 long replications takes far longer
-        expect(process.poll() is None, f"seek ended (exit {process.returncode}) too soon")
-        sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        stdout, stderr = finish(process)
-        obeyed = time.monotonic() - sent
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    # The first evaluation of 40 long replications takes far longer than a second.
+    stderr, obeyed = interrupt_when_ready(process, lambda: True, signal.SIGINT, "seek", delay=1.0)
     expect(process.returncode == 1, f"exit code {process.returncode}, expected 1")
     expect("interrupted by SIGINT" in stderr, "stderr does not report the signal")
     expect(obeyed < 10, f"seek took {obeyed:.1f} s to obey SIGINT")
