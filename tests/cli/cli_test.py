@@ -784,7 +784,7 @@ def check_seek_erlang_c(icsflow, args, tmp):
                f"--range {bad_range} was not refused before any evaluation")
     expect(not os.path.exists(os.path.join(tmp, "never.json")), "a refused seek wrote output")
     odd = 'queue "quoted" \\ name.toml'
-    write_text(os.path.join(tmp, odd), f'base = "queue.toml"\n')
+    write_text(os.path.join(tmp, odd), 'base = "queue.toml"\n')
     result = run(icsflow, ["seek", odd, *quick, "--range", "10:30", "-o", "odd.json"], tmp)
     expect_exit(result, 0)
     with open(os.path.join(tmp, "odd.json"), encoding="utf-8") as stream:
