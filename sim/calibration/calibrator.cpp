@@ -392,7 +392,12 @@ class Problem {
         p.key = spec.key;
         p.initial = *number;
         p.value = *number;
-        p.lower_bound = spec.lower.value_or(dictionary ? dictionary->min : -INFINITY);
+        // Without bounds, the dictionary's range (just above an excluded minimum).
+        const double lowest = dictionary == nullptr ? -INFINITY
+                              : dictionary->min_exclusive
+                                  ? std::nextafter(dictionary->min, INFINITY)
+                                  : dictionary->min;
+        p.lower_bound = spec.lower.value_or(lowest);
         p.upper_bound = spec.upper.value_or(dictionary ? dictionary->max : INFINITY);
         if (!std::isfinite(p.lower_bound) || !std::isfinite(p.upper_bound)) {
             throw std::invalid_argument("--fit: give bounds for '" + spec.key + "' as " + spec.key +

@@ -235,6 +235,20 @@ std::vector<std::uint64_t> finished_in(const BatchOptions& batch, const Checkpoi
 }
 
 // Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
+// After a run that was interrupted or failed (a write error, a replication that threw): a
+// checkpoint that holds finished replications is kept for --resume, and said so; an empty one
+// would only block the next run of this output.
+void keep_or_remove_checkpoint(Checkpoint& checkpoint, const BatchOptions& batch,
+                               const char* line_end) {
+    if (checkpoint.finished().empty()) {
+        checkpoint.remove();
+        return;
+    }
+    std::cerr << "\nicsflow: " << checkpoint.finished().size() << " of " << batch.replications
+              << " replications finished and are kept in " << checkpoint.path()
+              << "; run again with --resume to finish the batch" << line_end;
+}
+
 BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& options,
                           BatchOptions batch, const Provenance& provenance,
                           const std::string& output, double setup_seconds,
@@ -275,17 +289,12 @@ BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& option
         // checkpoint is not left to be resumed into (or to block) that run's file.
         checkpoint.remove();
         throw;
+    } catch (const BatchCancelled&) {
+        // The message that follows ("interrupted by ...") starts a line of its own.
+        keep_or_remove_checkpoint(checkpoint, batch, "");
+        throw;
     } catch (...) {
-        // Interrupted, or failed (a write error, a replication that threw): a checkpoint that
-        // holds finished replications is kept for --resume; an empty one would only block the
-        // next run of this output.
-        if (checkpoint.finished().empty()) {
-            checkpoint.remove();
-        } else {
-            std::cerr << "\nicsflow: " << checkpoint.finished().size() << " of "
-                      << batch.replications << " replications finished and are kept in " << kept
-                      << "; run again with --resume to finish the batch\n";
-        }
+        keep_or_remove_checkpoint(checkpoint, batch, "\n");
         throw;
     }
 }

@@ -19,8 +19,8 @@ int command_merge(const MergeOptions& options, const std::atomic<bool>* cancel) 
         merge_results_files(options.parts, options.output, options.command_line, cancel,
                             options.force ? OverwritePolicy::replace : OverwritePolicy::refuse);
     } catch (const IoError&) {
-        // A signal also reaches the child that screens a part: its death is the interruption,
-        // not a damaged file.
+        // A signal while a part is screened stops the screening child: the interruption, not a
+        // damaged file.
         if (cancel != nullptr && cancel->load()) {
             throw BatchCancelled();
         }

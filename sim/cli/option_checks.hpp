@@ -10,7 +10,8 @@
 
 namespace icsflow::sim {
 
-// Decimal digits only, a value in [low, high].
+// Decimal digits only (blanks around them and a leading '+' allowed, as CLI11 reads numbers), a
+// value in [low, high].
 [[nodiscard]] CLI::Validator whole_number_in(std::uint64_t low, std::uint64_t high);
 
 // A finite number in [low, high], or (low, high] when `low_exclusive`.

@@ -77,16 +77,15 @@ namespace {
 
 // Held while the batch runs (released when the file is closed, or the process ends): a second run
 // resuming the same checkpoint, or resuming one that a running batch is still writing, is refused
-// instead of both appending to it.
+// instead of both appending to it. Only a lock another holder has refuses: a file system without
+// flock (NFS without a lock daemon, some Lustre and FUSE mounts) runs unlocked, as before locks.
+// Closes `file` when it throws.
 void lock_for_this_run(std::FILE* file, const std::string& path) {
-    if (::flock(::fileno(file), LOCK_EX | LOCK_NB) != 0) {
-        const bool busy = errno == EWOULDBLOCK;
-        const std::string reason = system_error_text();
+    if (::flock(::fileno(file), LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
         std::fclose(file);
-        throw IoError(busy ? "checkpoint '" + path +
-                                 "' is in use by another run of this batch (wait for it to "
-                                 "finish or stop it first)"
-                           : "cannot lock checkpoint '" + path + "': " + reason);
+        throw IoError("checkpoint '" + path +
+                      "' is in use by another run of this batch (wait for it to finish or stop "
+                      "it first)");
     }
 }
 
@@ -105,12 +104,24 @@ Checkpoint Checkpoint::start(const std::string& path, const std::string& identit
     if (file == nullptr) {
         throw IoError("cannot create checkpoint '" + path + "': " + system_error_text());
     }
-    lock_for_this_run(file, path);
+    // From here the file is this run's: any failure removes it, or it would block every later run
+    // of this output as a checkpoint that "already exists".
+    try {
+        lock_for_this_run(file, path);
+    } catch (...) {
+        std::remove(path.c_str());
+        throw;
+    }
     Checkpoint checkpoint(path, file);
-    const std::uint64_t length = identity.size();
-    checkpoint.write_bytes(kMagic, kMagicSize);
-    checkpoint.write_bytes(&length, sizeof length);
-    checkpoint.write_bytes(identity.data(), identity.size());
+    try {
+        const std::uint64_t length = identity.size();
+        checkpoint.write_bytes(kMagic, kMagicSize);
+        checkpoint.write_bytes(&length, sizeof length);
+        checkpoint.write_bytes(identity.data(), identity.size());
+    } catch (...) {
+        checkpoint.remove();
+        throw;
+    }
     return checkpoint;
 }
 
@@ -212,10 +223,11 @@ ReplicationResult Checkpoint::load(std::uint64_t replication, const OutputSchema
 }
 
 void Checkpoint::remove() {
-    std::fclose(file_);
-    file_ = nullptr;
+    // Unlinked while still locked, so that no other run can take up a checkpoint about to vanish.
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
+    std::fclose(file_);
+    file_ = nullptr;
 }
 
 std::string checkpoint_identity(const std::string& model, std::uint64_t seed,

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -59,6 +60,12 @@ void apply_limits(const Containment& limits) {
 
 [[noreturn]] void run_child(int fd, const std::function<void(std::ostream&)>& work,
                             const Containment& limits) {
+    // The parent's handlers only set a flag the child never looks at: here a termination signal
+    // (one sent to the whole process group, or the CPU limit's SIGXCPU) must end the child.
+    for (const int number : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU,
+                             SIGXFSZ, SIGVTALRM}) {
+        std::signal(number, SIG_DFL);
+    }
     apply_limits(limits);
     std::string report;
     try {
@@ -75,30 +82,37 @@ void apply_limits(const Containment& limits) {
     ::_exit(0);
 }
 
-// Reads the child's report until it closes the pipe or the deadline passes (false).
-bool read_report(int fd, std::string& report, std::chrono::steady_clock::time_point deadline) {
+enum class ReadEnd { complete, timed_out, cancelled };
+
+// Reads the child's report until it closes the pipe, the deadline passes or `cancel` is set
+// (looked at every 100 ms at least, and on every signal).
+ReadEnd read_report(int fd, std::string& report, std::chrono::steady_clock::time_point deadline,
+                    const std::atomic<bool>* cancel) {
     char buffer[65536];
     while (true) {
+        if (cancel != nullptr && cancel->load()) {
+            return ReadEnd::cancelled;
+        }
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                               deadline - std::chrono::steady_clock::now())
                               .count();
         if (left <= 0) {
-            return false;
+            return ReadEnd::timed_out;
         }
         pollfd descriptor{fd, POLLIN, 0};
-        const int ready = ::poll(&descriptor, 1, static_cast<int>(left));
-        if (ready < 0 && errno == EINTR) {
+        const int ready = ::poll(&descriptor, 1, static_cast<int>(std::min<long long>(left, 100)));
+        if ((ready < 0 && errno == EINTR) || ready == 0) {
             continue;
         }
-        if (ready <= 0) {
-            return ready == 0 ? false : true;
+        if (ready < 0) {
+            return ReadEnd::complete;
         }
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n <= 0) {
-            return true;
+            return ReadEnd::complete;
         }
         report.append(buffer, static_cast<std::size_t>(n));
     }
@@ -138,15 +152,20 @@ std::string run_contained(const std::function<void(std::ostream&)>& work, const 
     }
     ::close(fds[1]);
     std::string report;
-    const bool finished =
+    const ReadEnd end =
         read_report(fds[0], report,
-                    std::chrono::steady_clock::now() + std::chrono::seconds(limits.wall_seconds));
+                    std::chrono::steady_clock::now() + std::chrono::seconds(limits.wall_seconds),
+                    limits.cancel);
     ::close(fds[0]);
+    const bool finished = end == ReadEnd::complete;
     if (!finished) {
         ::kill(child, SIGKILL);
     }
     int status = 0;
     while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (end == ReadEnd::cancelled) {
+        throw IoError(what + ": interrupted");
     }
     const bool clean = finished && WIFEXITED(status) && WEXITSTATUS(status) == 0 && !report.empty();
     if (!clean) {

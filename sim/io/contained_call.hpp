@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <ostream>
 #include <string>
@@ -11,6 +12,9 @@ struct Containment {
     unsigned cpu_seconds = 5;  // describing a sound results file takes milliseconds
     unsigned wall_seconds = 60;
     unsigned long long address_space_bytes = 4ULL << 30;  // not applied under AddressSanitizer
+    // When set and it becomes true (a signal to this process), the child is stopped at once and
+    // IoError("<what>: interrupted") is thrown.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 // Runs `work` in a child process under `limits` and returns what it wrote. For code that parses

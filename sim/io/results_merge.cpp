@@ -163,12 +163,17 @@ void merge_results_files(const std::vector<std::string>& part_paths, const std::
     prepare_output_path(output, overwrite);
     std::vector<std::unique_ptr<ResultsReader>> parts;
     for (const std::string& path : part_paths) {
-        screen_results_file(path, [](const std::string& p) {
-            const ResultsReader reader(p);
-            for (std::uint64_t row = 0; row < reader.replications(); ++row) {
-                (void)reader.read(row);
-            }
-        });
+        Containment limits = kFullReadLimits;
+        limits.cancel = cancel;
+        screen_results_file(
+            path,
+            [](const std::string& p) {
+                const ResultsReader reader(p);
+                for (std::uint64_t row = 0; row < reader.replications(); ++row) {
+                    (void)reader.read(row);
+                }
+            },
+            limits);
         stop_if_cancelled();
         parts.push_back(std::make_unique<ResultsReader>(path));
     }

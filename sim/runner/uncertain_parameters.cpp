@@ -51,16 +51,25 @@ void check_bounds_reachable(config::ConfigNode& node, const UncertainParameter& 
             "the entry's bounds leave nothing of the parameter's range " + spec->range_text());
         return;
     }
-    // Parameters the entry's checks refused (`high` not above `low`; a negative `sd` is out of its
-    // range) have no distribution to measure: they are reported already.
-    const bool well_formed = std::isfinite(p.mean) && std::isfinite(p.sd) && p.sd >= 0.0 &&
-                             (p.family == UncertainParameter::Family::normal ||
-                              (p.family == UncertainParameter::Family::lognormal && p.mean > 0.0) ||
-                              (p.low < p.high && p.mode >= p.low && p.mode <= p.high));
-    if (!(p.min < p.max) || !well_formed) {
+    if (!(p.min < p.max)) {
         return;
     }
-    const double within = p.probability_within_bounds();
+    if (p.family == UncertainParameter::Family::lognormal && p.sd > 0.0) {
+        const auto ln = RandomStream::lognormal_parameters(p.mean, p.sd);
+        if (!std::isfinite(ln.mu) || !(ln.sigma > 0.0) || !std::isfinite(ln.sigma)) {
+            node.error("sd",
+                       "with this mean, the lognormal's spread on the log scale is 0 or "
+                       "infinite (sd and mean are too far apart in size)");
+            return;
+        }
+    }
+    double within = 0.0;
+    try {
+        within = p.probability_within_bounds();
+    } catch (const std::exception& e) {
+        node.error("distribution", std::string("cannot be evaluated: ") + e.what());
+        return;
+    }
     if (within >= kMinimumProbabilityWithinBounds) {
         return;
     }
@@ -125,6 +134,7 @@ std::vector<UncertainParameter> read_uncertain_parameters(
     const config::ParameterDictionary& dictionary) {
     std::vector<UncertainParameter> out;
     for (config::ConfigNode& node : root.table_array("uncertain")) {
+        const std::size_t issues_before = node.document().issues().size();
         UncertainParameter p;
         p.key = node.string("key");
         p.label = node.string("label");
@@ -190,7 +200,11 @@ std::vector<UncertainParameter> read_uncertain_parameters(
                     p.min, spec->min_exclusive ? std::nextafter(spec->min, spec->max) : spec->min);
                 p.max = std::min(p.max, spec->max);
             }
-            check_bounds_reachable(node, p, spec, lower_exclusive, own_bounds_ordered);
+            // An entry with an error already (a bound out of its range, `high` not above `low`)
+            // has no distribution to measure: its values are stand-ins.
+            if (node.document().issues().size() == issues_before) {
+                check_bounds_reachable(node, p, spec, lower_exclusive, own_bounds_ordered);
+            }
         }
         for (const UncertainParameter& other : out) {
             if (other.key == p.key) {

@@ -209,6 +209,18 @@ TEST(UncertainParameters, BadEntriesAreReportedWithTheirKeys) {
                         "\"normal\"\nmean = 0.1\nsd = -0.01\n")
                   .find("uncertain[0].sd': value -0.01 is out of range"),
               std::string::npos);
+    // Parameters no distribution can be built from, and a bound out of its own range, are one
+    // error each on the entry (never an exception from the statistics library, never a second
+    // error computed from a stand-in value).
+    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
+                        "\"lognormal\"\nmean = 0.1\nsd = 1e-170\n")
+                  .find("uncertain[0].sd': with this mean, the lognormal's spread"),
+              std::string::npos);
+    const std::string infinite_max = issues_of(
+        "[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = \"normal\"\nmean = "
+        "0.1\nsd = 0.01\nmax = inf\n");
+    EXPECT_NE(infinite_max.find("uncertain[0].max': value inf is out of range"), std::string::npos);
+    EXPECT_EQ(infinite_max.find("draws fall inside"), std::string::npos) << infinite_max;
     // A distribution a tenth of whose draws fall inside is accepted: drawing again reaches them.
     EXPECT_EQ(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
                         "\"uniform\"\nlow = 0.0\nhigh = 1.0\nmax = 0.1\n"),

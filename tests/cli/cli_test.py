@@ -310,6 +310,14 @@ def check_merge_interrupted(icsflow, args, tmp):
     expect_exit(run(icsflow, ["merge", parts[0], "-o", existing, "--force"], tmp), 0)
     os.remove(existing)
     output = os.path.join(tmp, "merged.h5")
+    # While the parts are being screened (about a second for these), then while it writes.
+    process = start_run(icsflow, ["merge", *parts, "-o", output], tmp)
+    stderr, obeyed = interrupt_when_ready(process, lambda: True, signal.SIGTERM, "merge",
+                                          delay=0.2)
+    expect(process.returncode == 1 and "interrupted by SIGTERM" in stderr and obeyed < 5,
+           f"merge stopped while screening: exit {process.returncode} after {obeyed:.1f} s\n"
+           f"{stderr}")
+    expect(not partial_files(tmp) and not os.path.exists(output), "files were left behind")
     process = start_run(icsflow, ["merge", *parts, "-o", output], tmp)
     stderr, _ = interrupt_when_ready(process, lambda: partial_files(tmp), signal.SIGTERM, "merge")
     expect(process.returncode == 1, f"exit code {process.returncode}, expected 1\n{stderr}")
@@ -451,6 +459,11 @@ def check_run_bad_values(icsflow, args, tmp):
             expect_exit(result, 2)
             expect(bad[0] in result.stderr, f"{command[0]} {bad}: stderr does not name it")
     expect(os.listdir(tmp) == [], f"files were written: {os.listdir(tmp)}")
+    # Numbers as CLI11 reads them elsewhere stay accepted: a leading '+' and a leading blank.
+    accepted = os.path.join(tmp, "accepted.h5")
+    expect_exit(run(icsflow, [*base, "--precision", "+0.5", "--max-replications", " 20",
+                              "--threads", "2", "-o", accepted], tmp), 0)
+    os.remove(accepted)
     output = os.path.join(tmp, "big-seed.h5")
     seed = 9200000000000000000
     expect_exit(run(icsflow, [*base, "-r", "2", "--threads", "5", "--seed", str(seed), "-o",
