@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -156,9 +157,9 @@ TEST(UncertainParameters, DrawsFollowTheirDistributions) {
 }
 
 TEST(UncertainParameters, BadEntriesAreReportedWithTheirKeys) {
-    const auto issues_of = [](const std::string& overrides) {
+    const auto issues_of = [](const std::string& entry) {
         try {
-            static_cast<void>(load("small_system.toml", overrides));
+            static_cast<void>(load("small_system.toml", "[[uncertain]]\n" + entry));
         } catch (const sim::config::ConfigError& e) {
             std::string text;
             for (const auto& issue : e.issues()) {
@@ -168,62 +169,48 @@ TEST(UncertainParameters, BadEntriesAreReportedWithTheirKeys) {
         }
         return std::string("no error");
     };
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.no_such_rate\"\ndistribution = "
-                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\n")
-                  .find("uncertain[0].key"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"uniform\"\nlow = 0.5\nhigh = 0.1\n")
-                  .find("uncertain[0].high"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"normal\"\nmean = 0.1\n")
-                  .find("uncertain[0].sd"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"run.model\"\ndistribution = "
-                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\n")
-                  .find("not a number"),
-              std::string::npos);
-    // Found when the configuration is read (validate), not when a replication draws: a whole
-    // number, bounds the distribution almost never reaches, and bounds outside the parameter's
-    // own range.
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"policy.max_wait_review_priority\"\n"
-                        "distribution = \"uniform\"\nlow = 1.0\nhigh = 3.0\n")
-                  .find("uncertain[0].key': 'policy.max_wait_review_priority' is a whole number"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.background_rate_per_week\"\n"
-                        "distribution = \"normal\"\nmean = -0.05\nsd = 0.01\n")
-                  .find("uncertain[0].key': draws fall inside [0, 1] (the entry's min and max "
-                        "within the parameter's own range) with probability"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"normal\"\nmean = 0.1\nsd = 0.01\nmin = 0.5\nmax = 0.6\n")
-                  .find("uncertain[0].min': draws fall inside [0.5, 0.6]"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"normal\"\nmean = 0.1\nsd = 0.01\nmin = 2\nmax = 3\n")
-                  .find("uncertain[0].min': the entry's bounds leave nothing of the parameter's "
-                        "range"),
-              std::string::npos);
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"normal\"\nmean = 0.1\nsd = -0.01\n")
-                  .find("uncertain[0].sd': value -0.01 is out of range"),
-              std::string::npos);
-    // Parameters no distribution can be built from, and a bound out of its own range, are one
-    // error each on the entry (never an exception from the statistics library, never a second
-    // error computed from a stand-in value).
-    EXPECT_NE(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"lognormal\"\nmean = 0.1\nsd = 1e-170\n")
-                  .find("uncertain[0].sd': with this mean, the lognormal's spread"),
-              std::string::npos);
-    const std::string infinite_max = issues_of(
-        "[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = \"normal\"\nmean = "
-        "0.1\nsd = 0.01\nmax = inf\n");
-    EXPECT_NE(infinite_max.find("uncertain[0].max': value inf is out of range"), std::string::npos);
-    EXPECT_EQ(infinite_max.find("draws fall inside"), std::string::npos) << infinite_max;
+    struct Case {
+        std::string entry;     // the [[uncertain]] entry's keys
+        std::string reported;  // text every report of it contains
+    };
+    const std::string at_booking = "key = \"removals.at_booking\"\n";
+    const std::vector<Case> cases{
+        {"key = \"removals.no_such_rate\"\ndistribution = \"uniform\"\nlow = 0.0\nhigh = 1.0\n",
+         "uncertain[0].key"},
+        {at_booking + "distribution = \"uniform\"\nlow = 0.5\nhigh = 0.1\n", "uncertain[0].high"},
+        {at_booking + "distribution = \"normal\"\nmean = 0.1\n", "uncertain[0].sd"},
+        {"key = \"run.model\"\ndistribution = \"uniform\"\nlow = 0.0\nhigh = 1.0\n",
+         "not a number"},
+        {at_booking + "distribution = \"normal\"\nmean = 0.1\nsd = -0.01\n",
+         "uncertain[0].sd': value -0.01 is out of range"},
+        // Found when the configuration is read (validate), not when a replication draws: a
+        // whole number, bounds the distribution almost never reaches, bounds outside the
+        // parameter's own range, a distribution that cannot be built.
+        {"key = \"policy.max_wait_review_priority\"\ndistribution = \"uniform\"\nlow = 1.0\n"
+         "high = 3.0\n",
+         "uncertain[0].key': 'policy.max_wait_review_priority' is a whole number"},
+        {"key = \"removals.background_rate_per_week\"\ndistribution = \"normal\"\n"
+         "mean = -0.05\nsd = 0.01\n",
+         "uncertain[0].key': draws fall inside [0, 1] (the entry's min and max within the "
+         "parameter's own range) with probability"},
+        {at_booking + "distribution = \"normal\"\nmean = 0.1\nsd = 0.01\nmin = 0.5\nmax = 0.6\n",
+         "uncertain[0].min': draws fall inside [0.5, 0.6]"},
+        {at_booking + "distribution = \"normal\"\nmean = 0.1\nsd = 0.01\nmin = 2\nmax = 3\n",
+         "uncertain[0].min': the entry's bounds leave nothing of the parameter's range"},
+        {at_booking + "distribution = \"lognormal\"\nmean = 0.1\nsd = 1e-170\n",
+         "uncertain[0].sd': with this mean, the lognormal's spread"},
+        {at_booking + "distribution = \"normal\"\nmean = 0.1\nsd = 0.01\nmax = inf\n",
+         "uncertain[0].max': value inf is out of range"},
+    };
+    for (const Case& c : cases) {
+        const std::string issues = issues_of(c.entry);
+        EXPECT_NE(issues.find(c.reported), std::string::npos) << c.entry << "gave: " << issues;
+        // One error each: never a second one computed from a stand-in value.
+        EXPECT_EQ(std::count(issues.begin(), issues.end(), '\n'), 1) << c.entry << issues;
+    }
     // A distribution a tenth of whose draws fall inside is accepted: drawing again reaches them.
-    EXPECT_EQ(issues_of("[[uncertain]]\nkey = \"removals.at_booking\"\ndistribution = "
-                        "\"uniform\"\nlow = 0.0\nhigh = 1.0\nmax = 0.1\n"),
+    EXPECT_EQ(issues_of(at_booking + "distribution = \"uniform\"\nlow = 0.0\nhigh = 1.0\n"
+                                     "max = 0.1\n"),
               "no error");
 }
 
