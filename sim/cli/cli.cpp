@@ -95,11 +95,11 @@ const config::ParamSpec& run_spec(const char* key) {
     return *run_dictionary().find(key);
 }
 
-// `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
 // The largest --replication-offset: replication indices are stored as signed 64-bit integers, and
 // an offset up to 10^18 plus up to 10^9 replications stays well inside them.
 constexpr std::uint64_t kMaxReplicationIndex = 1'000'000'000'000'000'000ULL;
 
+// `text` as a master seed: decimal digits only, within run.seed's range; nothing if it is not.
 std::optional<std::uint64_t> seed_from_text(const std::string& text) {
     const bool digits =
         !text.empty() && text.size() <= 20 &&
@@ -234,7 +234,6 @@ std::vector<std::uint64_t> finished_in(const BatchOptions& batch, const Checkpoi
     return done;
 }
 
-// Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
 // After a run that was interrupted or failed (a write error, a replication that threw): a
 // checkpoint that holds finished replications is kept for --resume, and said so; an empty one
 // would only block the next run of this output.
@@ -249,6 +248,7 @@ void keep_or_remove_checkpoint(Checkpoint& checkpoint, const BatchOptions& batch
               << "; run again with --resume to finish the batch" << line_end;
 }
 
+// Rank 0's part of a run: the checkpoint, the results file, and the batch feeding both.
 BatchReport run_into_file(const LoadedScenario& loaded, const RunOptions& options,
                           BatchOptions batch, const Provenance& provenance,
                           const std::string& output, double setup_seconds,
