@@ -978,24 +978,7 @@ CalibrationOutcome calibrate(const ModelRegistry& registry, const CalibrationOpt
     if (!overlay_path.parent_path().empty()) {
         std::filesystem::create_directories(overlay_path.parent_path());
     }
-    {
-        const std::string part = temporary_path_for(options.overlay_path);
-        FILE* out = std::fopen(part.c_str(), "wb");
-        const bool written =
-            out != nullptr &&
-            std::fwrite(overlay_text.data(), 1, overlay_text.size(), out) == overlay_text.size();
-        const bool closed = out != nullptr && std::fclose(out) == 0;
-        if (!written || !closed) {
-            std::remove(part.c_str());
-            throw IoError("cannot write the fitted configuration '" + options.overlay_path + "'");
-        }
-        try {
-            publish_results_file(part, options.overlay_path, overwrite);
-        } catch (...) {
-            std::remove(part.c_str());
-            throw;
-        }
-    }
+    publish_text_file(options.overlay_path, overlay_text, overwrite, "the fitted configuration");
     say("fitted configuration: %s\n", options.overlay_path.c_str());
 
     LoadedScenario fitted = load_scenario(registry, options.overlay_path);

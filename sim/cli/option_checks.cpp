@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <string_view>
+
+#include "sim/config/parameter_dictionary.hpp"
 
 namespace icsflow::sim {
 
@@ -23,12 +24,6 @@ std::string_view number_part(const std::string& text) {
         number.remove_prefix(1);
     }
     return number;
-}
-
-std::string number_text(double value) {
-    std::ostringstream text;
-    text << value;
-    return text.str();
 }
 
 }  // namespace
@@ -53,8 +48,9 @@ CLI::Validator whole_number_in(std::uint64_t low, std::uint64_t high) {
 }
 
 CLI::Validator finite_number_in(double low, double high, bool low_exclusive) {
-    const std::string range = (low_exclusive ? "above " : "from ") + number_text(low) +
-                              (low_exclusive ? " up to " : " to ") + number_text(high);
+    const std::string range =
+        (low_exclusive ? "above " : "from ") + config::exact_number_text(low) +
+        (low_exclusive ? " up to " : " to ") + config::exact_number_text(high);
     return CLI::Validator(
         [low, high, low_exclusive, range](std::string& text) -> std::string {
             const std::string_view number = number_part(text);

@@ -1,10 +1,8 @@
 #include "sim/cli/seek_command.hpp"
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 
@@ -86,8 +84,8 @@ LeverEvaluation evaluate_lever(const SeekOptions& options, const ModelRegistry& 
     return evaluation;
 }
 
-// The search as JSON, written to a partial file beside the output and published in one step
-// (never over a file that appeared meanwhile unless --force), so a failed write leaves nothing.
+// The search as JSON, published in one step (never over a file that appeared meanwhile unless
+// --force), so a failed write leaves nothing.
 void write_json(const SeekOptions& options, const LeverSearchResult& result, bool integer,
                 double total_seconds, std::uint64_t replications, std::uint64_t seed) {
     const auto number = [](double v) {
@@ -123,26 +121,9 @@ void write_json(const SeekOptions& options, const LeverSearchResult& result, boo
             << (i + 1 < result.evaluations.size() ? "," : "") << "\n";
     }
     out << "  ]\n}\n";
-    const std::string text = out.str();
-    const std::string partial = temporary_path_for(options.output);
-    std::FILE* file = std::fopen(partial.c_str(), "wbx");
-    if (file == nullptr) {
-        throw IoError("cannot write '" + partial + "': " + std::strerror(errno));
-    }
-    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-    const bool closed = std::fclose(file) == 0;
-    if (!written || !closed) {
-        const std::string reason = std::strerror(errno);
-        std::remove(partial.c_str());
-        throw IoError("cannot write '" + options.output + "': " + reason);
-    }
-    try {
-        publish_results_file(partial, options.output,
-                             options.force ? OverwritePolicy::replace : OverwritePolicy::refuse);
-    } catch (...) {
-        std::remove(partial.c_str());
-        throw;
-    }
+    publish_text_file(options.output, out.str(),
+                      options.force ? OverwritePolicy::replace : OverwritePolicy::refuse,
+                      "the search's evaluations");
 }
 
 // Refuses a lever range the configuration cannot take at either end (a server count of 0, a

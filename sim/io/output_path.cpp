@@ -132,6 +132,28 @@ std::string unused_output_path(const std::string& base, std::string_view extensi
     return candidate;
 }
 
+void publish_text_file(const std::string& path, const std::string& text, OverwritePolicy policy,
+                       const std::string& what) {
+    const std::string partial = temporary_path_for(path);
+    std::FILE* file = std::fopen(partial.c_str(), "wbx");
+    if (file == nullptr) {
+        throw IoError("cannot write " + what + " '" + partial + "': " + std::strerror(errno));
+    }
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    const bool closed = std::fclose(file) == 0;
+    if (!written || !closed) {
+        const std::string reason = std::strerror(errno);
+        std::remove(partial.c_str());
+        throw IoError("cannot write " + what + " '" + path + "': " + reason);
+    }
+    try {
+        publish_results_file(partial, path, policy);
+    } catch (...) {
+        std::remove(partial.c_str());
+        throw;
+    }
+}
+
 std::string temporary_path_for(const std::string& path) {
     // A counter as well as the process: one process may write several files to one path (tests).
     static std::atomic<unsigned> counter{0};

@@ -35,6 +35,12 @@ void prepare_output_path(const std::string& path, OverwritePolicy policy);
 // never write, or delete, each other's partial files.
 [[nodiscard]] std::string temporary_path_for(const std::string& path);
 
+// Writes `text` to a partial file beside `path` and publishes it there (publish_results_file), so
+// that `path` is complete or absent: a write error (a full disk) throws IoError naming `what` and
+// removes the partial file.
+void publish_text_file(const std::string& path, const std::string& text, OverwritePolicy policy,
+                       const std::string& what);
+
 // Moves the finished `temporary` file to `path` in one step. With `refuse`, a file that appeared
 // at `path` meanwhile (another run finished first) is never replaced: OutputTakenError instead,
 // and the caller still owns `temporary`. With `replace`, only a regular file is replaced.

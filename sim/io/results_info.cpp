@@ -124,33 +124,36 @@ void describe_results_file(const std::string& path, std::ostream& out) {
     describe_group(file, "", out);
 }
 
-void describe_results_file_contained(const std::string& path, std::ostream& out,
-                                     const Containment& limits) {
+namespace {
+
+// `work` on the results file `path` in a contained child (run_contained); its errors name the file.
+std::string read_results_contained(const std::string& path,
+                                   const std::function<void(std::ostream&)>& work,
+                                   const Containment& limits) {
     const std::string what = "cannot read results file '" + path + "'";
-    std::string text;
     try {
-        text = run_contained([&path](std::ostream& into) { describe_results_file(path, into); },
-                             what, limits);
+        return run_contained(work, what, limits);
     } catch (const IoError& e) {
         // The HDF5 layer's messages name the object, not always the file.
         const std::string message = e.what();
         throw IoError(message.find("'" + path + "'") != std::string::npos ? message
                                                                           : what + ": " + message);
     }
-    out << text;
+}
+
+}  // namespace
+
+void describe_results_file_contained(const std::string& path, std::ostream& out,
+                                     const Containment& limits) {
+    out << read_results_contained(
+        path, [&path](std::ostream& into) { describe_results_file(path, into); }, limits);
 }
 
 void screen_results_file(const std::string& path,
                          const std::function<void(const std::string&)>& read,
                          const Containment& limits) {
-    const std::string what = "cannot read results file '" + path + "'";
-    try {
-        (void)run_contained([&path, &read](std::ostream&) { read(path); }, what, limits);
-    } catch (const IoError& e) {
-        const std::string message = e.what();
-        throw IoError(message.find("'" + path + "'") != std::string::npos ? message
-                                                                          : what + ": " + message);
-    }
+    static_cast<void>(read_results_contained(
+        path, [&path, &read](std::ostream&) { read(path); }, limits));
 }
 
 }  // namespace icsflow::sim

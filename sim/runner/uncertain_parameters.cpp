@@ -43,9 +43,9 @@ double draw_once(const UncertainParameter& p, RandomStream& stream) {
 // max, within the parameter's own range for a value): drawing again until one does would then
 // take very long or for ever.
 void check_bounds_reachable(config::ConfigNode& node, const UncertainParameter& p,
-                            const config::ParamSpec* spec, bool lower_exclusive,
-                            bool own_bounds_ordered) {
-    if (own_bounds_ordered && !(p.min < p.max) && spec != nullptr) {
+                            const config::ParamSpec* spec, bool lower_exclusive) {
+    // Called only for an entry without errors, so its own min is below its max.
+    if (!(p.min < p.max) && spec != nullptr) {
         node.error(
             node.has("min") ? "min" : "max",
             "the entry's bounds leave nothing of the parameter's range " + spec->range_text());
@@ -173,8 +173,7 @@ std::vector<UncertainParameter> read_uncertain_parameters(
         if (node.has("max")) {
             p.max = node.number("max");
         }
-        const bool own_bounds_ordered = p.min < p.max;
-        if (!own_bounds_ordered) {
+        if (!(p.min < p.max)) {
             node.error("max", "must be above `min`");
         }
         const config::TomlValue* configured = config::find_dotted_key(resolved, p.key);
@@ -203,7 +202,7 @@ std::vector<UncertainParameter> read_uncertain_parameters(
             // An entry with an error already (a bound out of its range, `high` not above `low`)
             // has no distribution to measure: its values are stand-ins.
             if (node.document().issues().size() == issues_before) {
-                check_bounds_reachable(node, p, spec, lower_exclusive, own_bounds_ordered);
+                check_bounds_reachable(node, p, spec, lower_exclusive);
             }
         }
         for (const UncertainParameter& other : out) {
